@@ -1,0 +1,42 @@
+# followon — the two commands a new user needs are `make demo` and `make test`.
+# Both create .venv with a Python >= 3.12 (see scripts/find-python.sh) and install followon.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-fast lint typecheck check data clean
+
+$(VENV)/bin/python:
+	@set -e; py=$$(scripts/find-python.sh); echo "using $$py"; "$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## demo: set up and run the main job (for now: the catalog summary)
+demo: $(STAMP)
+	$(VENV)/bin/followon data summary
+
+## test: set up and run the whole suite, slow tier included, plus lint and type checks
+test: $(STAMP) lint typecheck
+	MPLBACKEND=Agg $(PY) -m pytest
+
+## test-fast: the default tier only (no sampling, no rebuilds)
+test-fast: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+## data: rebuild the bundled catalog from ../shared/data-sources (maintainers only)
+data: $(STAMP)
+	$(PY) data/build.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

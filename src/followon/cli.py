@@ -1,0 +1,127 @@
+"""The ``followon`` command line. Thin: each subcommand calls one public function.
+
+Errors a user can cause (bad files, unknown types) print one line to stderr and exit 1,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from followon._version import __version__
+from followon.errors import FollowonError
+
+__all__ = ["main"]
+
+
+def _cmd_data_list(args: argparse.Namespace) -> int:
+    from followon.events import load_manifest
+
+    manifest = load_manifest()
+    rows = [
+        {
+            "file": t["file"],
+            "types": ", ".join(t["types"]),
+            "rows": t["rows"],
+            "producers": ", ".join(t["producers"]),
+            "observed_until": t["observed_until"],
+        }
+        for t in manifest["tables"]
+    ]
+    print(pd.DataFrame(rows).to_string(index=False))
+    return 0
+
+
+def _cmd_data_show(args: argparse.Namespace) -> int:
+    from followon.events import load_events
+
+    events = load_events(args.type, start=args.start, end=args.end)
+    columns = ["event_id", "type", "subtype", "date", "end_date", "count", "source"]
+    shown = events[columns].copy()
+    for col in ("date", "end_date"):
+        shown[col] = shown[col].dt.strftime("%Y-%m-%d").fillna("")
+    shown = shown.astype(object).where(shown.notna(), "")
+    if args.limit is not None:
+        shown = shown.tail(args.limit)
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(shown.to_string(index=False))
+    print(f"({len(events)} events)")
+    return 0
+
+
+def _cmd_data_summary(args: argparse.Namespace) -> int:
+    from followon.events import events_per_year, load_events, load_manifest
+
+    events = load_events()
+    table = events_per_year(events, start_year=args.from_year)
+    print(f"followon {__version__}: bundled DPRK event catalog, {len(events)} events")
+    print(f"\nEvents per type per year (from {args.from_year}; Korean dates):")
+    with pd.option_context("display.width", 250, "display.max_columns", None):
+        print(table.to_string())
+    print("\nSources (days after observed_until are unobserved, not quiet):")
+    manifest = load_manifest()
+    for producer, info in manifest["sources"].items():
+        print(f"  {producer:<8} observed_until {info['observed_until']}  {info['name']}")
+    return 0
+
+
+def _cmd_data_validate(args: argparse.Namespace) -> int:
+    from followon.events import read_events
+
+    for path in args.files:
+        events = read_events(path)
+        print(f"{path}: ok, {len(events)} events ({', '.join(sorted(set(events['type'])))})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``followon`` command."""
+    parser = argparse.ArgumentParser(
+        prog="followon",
+        description="Forecast what a state does after a summit or a party meeting.",
+    )
+    parser.add_argument("--version", action="version", version=f"followon {__version__}")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    data = groups.add_parser("data", help="the bundled event catalog and event files")
+    sub = data.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+
+    p = sub.add_parser("list", help="the bundled tables, their rows and observed_until")
+    p.set_defaults(func=_cmd_data_list)
+
+    p = sub.add_parser("show", help="print events")
+    p.add_argument("--type", action="append", help="event type (repeatable)")
+    p.add_argument("--from", dest="start", help="first date, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", help="last date, YYYY-MM-DD")
+    p.add_argument("--limit", type=int, help="show only the last N events")
+    p.set_defaults(func=_cmd_data_show)
+
+    p = sub.add_parser("summary", help="events per type per year, and each source's coverage")
+    p.add_argument("--from-year", type=int, default=2012, help="first year shown (2012)")
+    p.set_defaults(func=_cmd_data_summary)
+
+    p = sub.add_parser("validate", help="check event files (CSV/Parquet) against the schema")
+    p.add_argument("files", nargs="+", help="files to check")
+    p.set_defaults(func=_cmd_data_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        status: int = args.func(args)
+    except FollowonError as exc:
+        print(f"followon: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # e.g. `followon data show | head`
+        return 0
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""One small hierarchy of errors and warnings for followon.
+
+Every error a user can cause with bad input is a :class:`FollowonError`; the CLI prints its
+message (one line naming the file, the row or key, and what to do) and exits non-zero without
+a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["DataError", "FollowonError", "FollowonWarning", "did_you_mean"]
+
+
+class FollowonError(Exception):
+    """Base class of every error followon raises on purpose."""
+
+
+class DataError(FollowonError, ValueError):
+    """An event table (bundled or user-supplied) is malformed."""
+
+
+class FollowonWarning(UserWarning):
+    """Base class of followon's own warnings (tests turn these into errors)."""
+
+
+def did_you_mean(value: str, allowed: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for a near miss of ``value`` in ``allowed``, else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("missle_launch", ["missile_launch", "summit"])
+    " (did you mean 'missile_launch'?)"
+    """
+    options = list(allowed)
+    lowered = {a.lower(): a for a in options}
+    if value.lower() in lowered:
+        return f" (did you mean '{lowered[value.lower()]}'?)"
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""

@@ -1,0 +1,301 @@
+"""The event schema: one table of dated facts, validated row by row.
+
+Every event table followon reads — the bundled catalog, a user's CSV or Parquet file, the
+output of the NTI/CNS and CSIS readers — passes through :func:`validate_events`, so a bad row
+gets the same one-line error wherever it comes from: the file, the row, the column, and what
+is allowed.
+
+Columns
+-------
+event_id : str, required
+    Stable and unique, e.g. ``ML-2022-01-05`` (missile launch day) or ``WPK-CC8-P10``.
+type : str, required
+    One of :data:`EVENT_TYPES`.
+date : datetime64[ns], required
+    Korean (KST) calendar date of the event, or of its first day for spans.
+source : str, required
+    Producer of the fact: ``cns``, ``csis``, ``jcs``, ``kcna``, ``news``, ... (several joined
+    with ``+`` when two producers agree on the row, e.g. ``cns+csis``).
+subtype : str
+    For ``missile_launch`` the most severe class fired that day, one of :data:`MISSILE_CLASSES`.
+end_date : datetime64[ns]
+    Last day of a span (summit, meeting, exercise); NaT for one-day events.
+count : Int64
+    Missiles fired that day (balloons for ``balloon_launch``), where known.
+outcome : str
+    ``success``, ``failure``, ``mixed`` or ``unknown`` for launches; free for others.
+classes : str
+    Every missile class fired that day, ``;``-separated, most severe first.
+tags : str
+    ``;``-separated factual tags (agenda of a meeting, e.g. ``military;economy``).
+source_url : str
+    A page stating the fact.
+provisional : bool
+    True where the producer may still revise the row (e.g. news-based figures newer than the
+    last CNS release).
+
+Extra columns are kept as they are (strings).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from followon.errors import DataError, did_you_mean
+
+__all__ = [
+    "CORE_COLUMNS",
+    "EVENT_TYPES",
+    "MISSILE_CLASSES",
+    "OUTCOMES",
+    "REQUIRED_COLUMNS",
+    "SPAN_TYPES",
+    "validate_events",
+]
+
+EVENT_TYPES: tuple[str, ...] = (
+    "missile_launch",
+    "nuclear_test",
+    "satellite_launch",
+    "balloon_launch",
+    "summit",
+    "party_congress",
+    "plenary_meeting",
+    "politburo_meeting",
+    "military_exercise",
+)
+"""The allowed values of ``type``."""
+
+SPAN_TYPES: frozenset[str] = frozenset(
+    {"summit", "party_congress", "plenary_meeting", "politburo_meeting", "military_exercise"}
+)
+"""Types whose rows are spans with an ``end_date``."""
+
+MISSILE_CLASSES: tuple[str, ...] = (
+    "ICBM",
+    "IRBM",
+    "HGV",
+    "MRBM",
+    "SLBM",
+    "SRBM",
+    "cruise",
+    "MLRS",
+    "unknown",
+)
+"""Missile classes, most severe first; a launch day's ``subtype`` is the first one fired."""
+
+OUTCOMES: tuple[str, ...] = ("success", "failure", "mixed", "unknown")
+"""Allowed ``outcome`` values for launches (missile, satellite) and nuclear tests."""
+
+_LAUNCH_TYPES = frozenset({"missile_launch", "satellite_launch", "nuclear_test"})
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("event_id", "type", "date", "source")
+
+CORE_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "type",
+    "subtype",
+    "date",
+    "end_date",
+    "count",
+    "outcome",
+    "classes",
+    "tags",
+    "label",
+    "source",
+    "source_url",
+    "provisional",
+)
+"""Column order of a validated table; extra columns follow in their own order."""
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = frozenset({"true", "1", "yes", "y", "t"})
+_FALSE = frozenset({"false", "0", "no", "n", "f", ""})
+
+
+def _where(origin: str, row: int | None = None, column: str | None = None) -> str:
+    parts = [origin]
+    if row is not None:
+        # row numbers are 1-based data rows; the header is line 1 of a CSV file
+        parts.append(f"row {row} (line {row + 1})")
+    if column is not None:
+        parts.append(f"column '{column}'")
+    return ", ".join(parts)
+
+
+def _parse_date(value: str, origin: str, row: int, column: str) -> pd.Timestamp:
+    text = value.strip()
+    if not _DATE_RE.match(text):
+        raise DataError(
+            f"{_where(origin, row, column)}: '{value}' is not a date; write it as YYYY-MM-DD "
+            "(Korean calendar date)."
+        )
+    try:
+        return pd.Timestamp(text)
+    except ValueError:
+        raise DataError(
+            f"{_where(origin, row, column)}: '{value}' is not a real calendar date; "
+            "check the day and month."
+        ) from None
+
+
+def validate_events(frame: pd.DataFrame, *, origin: str = "<events>") -> pd.DataFrame:
+    """Validate an event table and return it typed, sorted by date.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Events with at least :data:`REQUIRED_COLUMNS`. Values may be strings (as read from a
+        CSV file) or already typed (dates as datetimes, counts as integers).
+    origin : str
+        Name used in error messages, usually the file path.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CORE_COLUMNS` (absent optional ones filled with missing values) then any
+        extra columns; ``date``/``end_date`` as ``datetime64[ns]``, ``count`` as ``Int64``,
+        ``provisional`` as ``bool``; sorted by ``date`` then ``event_id``, index reset.
+
+    Raises
+    ------
+    DataError
+        On the first problem found, naming the origin, the row, the column and what is allowed:
+        an empty table, a missing required column, an unknown type or missile class, an
+        unparseable or impossible date, an end before the start, a duplicate ``event_id``, a
+        negative or non-integer count, a missing source.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"event_id": ["a"], "type": ["nuclear_test"],
+    ...                     "date": ["2017-09-03"], "source": ["usgs"]})
+    >>> validate_events(raw)["date"].dtype
+    dtype('<M8[ns]')
+    """
+    if len(frame.columns) == 0 or len(frame) == 0:
+        raise DataError(
+            f"{origin}: no events (the table is empty); expected a header with the columns "
+            f"{', '.join(REQUIRED_COLUMNS)} and at least one row."
+        )
+    columns = [str(c).strip() for c in frame.columns]
+    frame = frame.copy()
+    frame.columns = pd.Index(columns)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        hints = "".join(did_you_mean(m, columns) for m in missing)
+        raise DataError(
+            f"{origin}: missing required column '{missing[0]}'{hints}; the file has "
+            f"{', '.join(columns)}. Required: {', '.join(REQUIRED_COLUMNS)}."
+        )
+
+    def text(col: str) -> list[str]:
+        if col not in frame.columns:
+            return [""] * len(frame)
+        out = []
+        for v in frame[col].tolist():
+            if v is None or (not isinstance(v, str) and pd.isna(v)):
+                out.append("")
+            elif isinstance(v, pd.Timestamp):
+                out.append(v.strftime("%Y-%m-%d"))
+            else:
+                out.append(str(v).strip())
+        return out
+
+    ids, types, subtypes = text("event_id"), text("type"), text("subtype")
+    dates_raw, ends_raw, counts_raw = text("date"), text("end_date"), text("count")
+    outcomes, sources, prov_raw = text("outcome"), text("source"), text("provisional")
+
+    seen: dict[str, int] = {}
+    dates: list[pd.Timestamp] = []
+    ends: list[pd.Timestamp | None] = []
+    counts: list[int | None] = []
+    provisional: list[bool] = []
+    for i in range(len(frame)):
+        row = i + 1
+        eid = ids[i]
+        if not eid:
+            raise DataError(f"{_where(origin, row, 'event_id')}: empty; every event needs an id.")
+        if eid in seen:
+            raise DataError(
+                f"{_where(origin, row, 'event_id')}: duplicate id '{eid}' (first at row "
+                f"{seen[eid]}); event ids must be unique."
+            )
+        seen[eid] = row
+        etype = types[i]
+        if etype not in EVENT_TYPES:
+            raise DataError(
+                f"{_where(origin, row, 'type')}: unknown type '{etype}'"
+                f"{did_you_mean(etype, EVENT_TYPES)}; allowed: {', '.join(EVENT_TYPES)}."
+            )
+        sub = subtypes[i]
+        if etype == "missile_launch" and sub and sub not in MISSILE_CLASSES:
+            raise DataError(
+                f"{_where(origin, row, 'subtype')}: unknown missile class '{sub}'"
+                f"{did_you_mean(sub, MISSILE_CLASSES)}; allowed: {', '.join(MISSILE_CLASSES)}."
+            )
+        if etype in _LAUNCH_TYPES and outcomes[i] and outcomes[i] not in OUTCOMES:
+            raise DataError(
+                f"{_where(origin, row, 'outcome')}: unknown outcome '{outcomes[i]}'"
+                f"{did_you_mean(outcomes[i], OUTCOMES)}; allowed: {', '.join(OUTCOMES)} or empty."
+            )
+        if not dates_raw[i]:
+            raise DataError(f"{_where(origin, row, 'date')}: empty; every event needs a date.")
+        start = _parse_date(dates_raw[i], origin, row, "date")
+        end = _parse_date(ends_raw[i], origin, row, "end_date") if ends_raw[i] else None
+        if end is not None and end < start:
+            raise DataError(
+                f"{_where(origin, row, 'end_date')}: ends {end:%Y-%m-%d}, before it starts "
+                f"{start:%Y-%m-%d}; end_date must be on or after date."
+            )
+        dates.append(start)
+        ends.append(end)
+        c = counts_raw[i]
+        if c:
+            try:
+                value = float(c)
+            except ValueError:
+                value = float("nan")
+            if not value.is_integer() or value < 0:
+                raise DataError(
+                    f"{_where(origin, row, 'count')}: '{c}' is not a whole number ≥ 0; "
+                    "leave it empty when unknown."
+                )
+            counts.append(int(value))
+        else:
+            counts.append(None)
+        if not sources[i]:
+            raise DataError(
+                f"{_where(origin, row, 'source')}: empty; every event needs its producer "
+                "(e.g. cns, csis, kcna, news)."
+            )
+        p = prov_raw[i].lower()
+        if p not in _TRUE and p not in _FALSE:
+            raise DataError(
+                f"{_where(origin, row, 'provisional')}: '{prov_raw[i]}' is not true/false."
+            )
+        provisional.append(p in _TRUE)
+
+    out = pd.DataFrame(
+        {
+            "event_id": pd.array(ids, dtype="string"),
+            "type": pd.array(types, dtype="string"),
+            "subtype": pd.array([s or None for s in subtypes], dtype="string"),
+            "date": pd.to_datetime(pd.Series(dates)).astype("datetime64[ns]"),
+            "end_date": pd.to_datetime(pd.Series(ends, dtype="object")).astype("datetime64[ns]"),
+            "count": pd.array(counts, dtype="Int64"),
+            "outcome": pd.array([o or None for o in outcomes], dtype="string"),
+            "classes": pd.array([v or None for v in text("classes")], dtype="string"),
+            "tags": pd.array([v or None for v in text("tags")], dtype="string"),
+            "label": pd.array([v or None for v in text("label")], dtype="string"),
+            "source": pd.array(sources, dtype="string"),
+            "source_url": pd.array([v or None for v in text("source_url")], dtype="string"),
+            "provisional": pd.array(provisional, dtype=bool),
+        }
+    )
+    for extra in columns:
+        if extra not in out.columns:
+            out[extra] = pd.array([v or None for v in text(extra)], dtype="string")
+    return out.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)

@@ -71,6 +71,17 @@ def test_missile_launch_days(events: pd.DataFrame) -> None:
     assert ml["count"].sum() > len(ml)
 
 
+def test_dates_settled_from_cited_pages(events: pd.DataFrame) -> None:
+    by_id = events.set_index("event_id")
+    # Chollima-1: 21:28 UTC on 30 May = 06:27 KST on 31 May (CSIS carries the US date)
+    assert by_id.loc["SAT-2023-05-31", "date_rule"] == "sourced_override"
+    assert "SAT-2023-05-30" not in by_id.index
+    # KN-23 pair at 05:24 / 05:36 KST on 6 Aug 2019 (CNS and CSIS both say 5 Aug)
+    assert by_id.loc["ML-2019-08-06", "cns_date"] == "2019-08-05"
+    # Hwasong-12: CNS already carried the Korean date with a UTC time of the day before
+    assert by_id.loc["ML-2017-05-14", "subtype"] == "IRBM"
+
+
 def test_first_icbm_after_the_politburo_meeting(events: pd.DataFrame) -> None:
     icbm = events[(events["type"] == "missile_launch") & (events["subtype"] == "ICBM")]
     after = icbm[icbm["date"] > T("2022-01-19")]

@@ -20,7 +20,8 @@ print(f"{'plenum':<41}{'ended':<12}{'next launch':<13}days")
 for _, p in plenums.iterrows():
     after = launches[launches > p["end_date"]]
     if after.empty or after.iloc[0] > observed_until:
-        print(f"{p['label']:<41}{p['end_date']:%Y-%m-%d}  (none observed by {observed_until:%Y-%m-%d})")
+        print(f"{p['label']:<41}{p['end_date']:%Y-%m-%d}  (none by {observed_until:%Y-%m-%d})")
         continue
     nxt = after.iloc[0]
-    print(f"{p['label']:<41}{p['end_date']:%Y-%m-%d}  {nxt:%Y-%m-%d}   {(nxt - p['end_date']).days}")
+    days = (nxt - p["end_date"]).days
+    print(f"{p['label']:<41}{p['end_date']:%Y-%m-%d}  {nxt:%Y-%m-%d}   {days}")

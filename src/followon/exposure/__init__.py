@@ -1,0 +1,28 @@
+"""Event history → daily at-risk tables with covariates (pandas and NumPy only)."""
+
+from followon.exposure.covariates import (
+    Covariate,
+    DaysSinceLast,
+    Era,
+    Excitation,
+    Season,
+    Spans,
+    TriggerWindows,
+    covariate_from_spec,
+)
+from followon.exposure.outcomes import Outcome
+from followon.exposure.table import ExposureTable, build_exposure
+
+__all__ = [
+    "Covariate",
+    "DaysSinceLast",
+    "Era",
+    "Excitation",
+    "ExposureTable",
+    "Outcome",
+    "Season",
+    "Spans",
+    "TriggerWindows",
+    "build_exposure",
+    "covariate_from_spec",
+]

@@ -1,0 +1,110 @@
+"""Outcome definitions: which events count as the follow-on action, and how they are counted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from followon.errors import DataError, did_you_mean
+from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
+
+__all__ = ["Outcome"]
+
+CountMode = Literal["days", "events", "missiles"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome: an event filter and a counting rule.
+
+    Parameters
+    ----------
+    id : str
+        Name used in tables and forecasts, e.g. ``"icbm"``.
+    type : str
+        Event type, e.g. ``"missile_launch"``.
+    subtype : sequence of str, optional
+        Keep events that fired any of these classes (matched against ``classes`` when the
+        table has it, else ``subtype``): ``("ICBM",)`` counts every day an ICBM was launched,
+        whatever else was fired with it.
+    where : mapping, optional
+        Attribute filters ``column → allowed values``; a ``;``-separated column (``tags``,
+        ``classes``) matches when any of its values is allowed.
+    count : {"days", "events", "missiles"}
+        ``days`` (default): 1 on a day with at least one matching event — launch days, not
+        missiles. ``events``: the number of matching rows that day. ``missiles``: the sum of
+        ``count`` (a row with unknown count counts 1).
+
+    Examples
+    --------
+    >>> Outcome("icbm", "missile_launch", subtype=("ICBM",)).describe()
+    'missile_launch with class in ICBM, counted as days'
+    """
+
+    id: str
+    type: str
+    subtype: Sequence[str] = ()
+    where: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    count: CountMode = "days"
+
+    def __post_init__(self) -> None:
+        if self.type not in EVENT_TYPES:
+            raise DataError(
+                f"outcome '{self.id}': unknown type '{self.type}'"
+                f"{did_you_mean(self.type, EVENT_TYPES)}; allowed: {', '.join(EVENT_TYPES)}."
+            )
+        object.__setattr__(self, "subtype", tuple(self.subtype))
+        if self.type == "missile_launch":
+            for s in self.subtype:
+                if s not in MISSILE_CLASSES:
+                    raise DataError(
+                        f"outcome '{self.id}': unknown missile class '{s}'"
+                        f"{did_you_mean(s, MISSILE_CLASSES)}; allowed: {', '.join(MISSILE_CLASSES)}."
+                    )
+        if self.count not in ("days", "events", "missiles"):
+            raise DataError(
+                f"outcome '{self.id}': count must be days, events or missiles, not '{self.count}'."
+            )
+
+    def describe(self) -> str:
+        """One line: what is counted."""
+        text = self.type
+        if self.subtype:
+            text += f" with class in {', '.join(self.subtype)}"
+        for col, allowed in self.where.items():
+            text += f", {col} in {', '.join(map(str, allowed))}"
+        return f"{text}, counted as {self.count}"
+
+    def select(self, events: pd.DataFrame) -> pd.DataFrame:
+        """Return the matching events (any date)."""
+        keep = events["type"] == self.type
+        if self.subtype:
+            column = "classes" if "classes" in events.columns else "subtype"
+            values = events[column].fillna(events["subtype"]).fillna("")
+            keep &= values.map(lambda v: bool(set(str(v).split(";")) & set(self.subtype)))
+        for col, allowed in self.where.items():
+            if col not in events.columns:
+                raise DataError(
+                    f"outcome '{self.id}': no column '{col}' to filter on"
+                    f"{did_you_mean(col, events.columns)}."
+                )
+            wanted = {str(a) for a in allowed}
+            keep &= events[col].fillna("").astype(str).map(lambda v: bool(set(v.split(";")) & wanted))
+        return events[keep]
+
+    def daily_counts(self, events: pd.DataFrame) -> pd.Series:
+        """Outcome count per Korean date (only dates with events), by the counting rule."""
+        chosen = self.select(events)
+        if chosen.empty:
+            return pd.Series(dtype="int64", index=pd.DatetimeIndex([], name="date"))
+        if self.count == "days":
+            counts = chosen.groupby("date").size().clip(upper=1)
+        elif self.count == "events":
+            counts = chosen.groupby("date").size()
+        else:
+            counts = chosen.assign(n=chosen["count"].fillna(1).astype("int64")).groupby("date")["n"].sum()
+        counts.index = pd.DatetimeIndex(counts.index, name="date")
+        return counts.astype("int64")

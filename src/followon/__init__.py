@@ -4,7 +4,15 @@ The first case is North Korea. ``load_events`` gives the bundled, sourced event 
 """
 
 from followon._version import __version__
-from followon.errors import DataError, FollowonError, FollowonWarning
+from followon.errors import (
+    ConvergenceWarning,
+    DataError,
+    DifferentDataError,
+    DifferentModelError,
+    FollowonError,
+    FollowonWarning,
+    ModelError,
+)
 from followon.events import (
     EVENT_TYPES,
     MISSILE_CLASSES,
@@ -18,15 +26,41 @@ from followon.events import (
     read_events,
     validate_events,
 )
+from followon.exposure import (
+    DaysSinceLast,
+    Era,
+    Excitation,
+    ExposureTable,
+    Outcome,
+    Season,
+    Spans,
+    TriggerWindows,
+    build_exposure,
+)
+from followon.hazard import PiecewiseHazard
 
 __all__ = [
     "EVENT_TYPES",
     "MISSILE_CLASSES",
+    "ConvergenceWarning",
     "DataError",
     "DataWarning",
+    "DaysSinceLast",
+    "DifferentDataError",
+    "DifferentModelError",
+    "Era",
+    "Excitation",
+    "ExposureTable",
     "FollowonError",
     "FollowonWarning",
+    "ModelError",
+    "Outcome",
+    "PiecewiseHazard",
+    "Season",
+    "Spans",
+    "TriggerWindows",
     "__version__",
+    "build_exposure",
     "events_per_year",
     "load_events",
     "load_manifest",

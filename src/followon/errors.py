@@ -10,7 +10,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["DataError", "FollowonError", "FollowonWarning", "did_you_mean"]
+__all__ = [
+    "ConvergenceWarning",
+    "DataError",
+    "DifferentDataError",
+    "DifferentModelError",
+    "FollowonError",
+    "FollowonWarning",
+    "ModelError",
+    "did_you_mean",
+]
 
 
 class FollowonError(Exception):
@@ -21,8 +30,24 @@ class DataError(FollowonError, ValueError):
     """An event table (bundled or user-supplied) is malformed."""
 
 
+class ModelError(FollowonError, ValueError):
+    """A model was asked for something it cannot do (bad argument, not fitted, ...)."""
+
+
+class DifferentModelError(ModelError):
+    """A saved fit was loaded into a different model class."""
+
+
+class DifferentDataError(ModelError):
+    """A saved fit was loaded with a different exposure table than it was fitted to."""
+
+
 class FollowonWarning(UserWarning):
     """Base class of followon's own warnings (tests turn these into errors)."""
+
+
+class ConvergenceWarning(FollowonWarning):
+    """MCMC diagnostics failed a gate (R-hat > 1.01, bulk ESS < 400, or divergences)."""
 
 
 def did_you_mean(value: str, allowed: Iterable[str]) -> str:

@@ -23,6 +23,7 @@ Era                 the era's name                                 1 if start â‰
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -82,7 +83,7 @@ class Covariate(ABC):
 
 def _check_cuts(cut_days: Sequence[int], what: str, minimum: int) -> tuple[int, ...]:
     cuts = tuple(int(c) for c in cut_days)
-    if len(cuts) < 2 or any(b <= a for a, b in zip(cuts, cuts[1:], strict=False)):
+    if len(cuts) < 2 or any(b <= a for a, b in itertools.pairwise(cuts)):
         raise DataError(
             f"{what}: cut_days must be at least two increasing whole numbers of days "
             f"(e.g. [0, 7, 30, 60, 90]), not {list(cut_days)}."
@@ -94,16 +95,16 @@ def _check_cuts(cut_days: Sequence[int], what: str, minimum: int) -> tuple[int, 
 
 def _bin_labels(cuts: tuple[int, ...], first_inclusive: bool) -> list[str]:
     labels = []
-    for i, (lo, hi) in enumerate(zip(cuts, cuts[1:], strict=False)):
+    for i, (lo, hi) in enumerate(itertools.pairwise(cuts)):
         start = lo if (i == 0 and first_inclusive) else lo + 1
         labels.append(f"{start}-{hi}")
     return labels
 
 
 def _bin_matrix(lags: np.ndarray, cuts: tuple[int, ...], first_inclusive: bool) -> np.ndarray:
-    """Indicator matrix of lags (NaN = no trigger) in bins (c0, c1], (c1, c2], ... ."""
+    """Return indicators of lags (NaN = no trigger) in bins (c0, c1], (c1, c2], ... ."""
     out = np.zeros((len(lags), len(cuts) - 1))
-    for i, (lo, hi) in enumerate(zip(cuts, cuts[1:], strict=False)):
+    for i, (lo, hi) in enumerate(itertools.pairwise(cuts)):
         low_ok = lags >= lo if (i == 0 and first_inclusive) else lags > lo
         out[:, i] = (low_ok & (lags <= hi)).astype(float)
     return out
@@ -186,7 +187,9 @@ class TriggerWindows(Covariate):
         object.__setattr__(self, "cut_days", _check_cuts(self.cut_days, self.prefix, 0))
         object.__setattr__(self, "tags", tuple(self.tags))
         if self.overlap not in ("latest", "any"):
-            raise DataError(f"{self.prefix}: overlap must be 'latest' or 'any', not '{self.overlap}'.")
+            raise DataError(
+                f"{self.prefix}: overlap must be 'latest' or 'any', not '{self.overlap}'."
+            )
 
     @property
     def prefix(self) -> str:
@@ -210,7 +213,7 @@ class TriggerWindows(Covariate):
             )
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
-        """Indicator columns."""
+        """Return the indicator columns."""
         trig = _select(history.events, self.type, self.tags, self.where)
         ends = trig["end_date"].fillna(trig["date"]).to_numpy(dtype="datetime64[ns]")
         starts = trig["date"].to_numpy(dtype="datetime64[ns]")
@@ -228,7 +231,9 @@ class TriggerWindows(Covariate):
         if self.during:
             d = days.values.astype("datetime64[D]")
             during = np.zeros(len(days))
-            for s, e in zip(starts.astype("datetime64[D]"), ends.astype("datetime64[D]"), strict=True):
+            for s, e in zip(
+                starts.astype("datetime64[D]"), ends.astype("datetime64[D]"), strict=True
+            ):
                 during[(d >= s) & (d < e)] = 1.0
             out = np.column_stack([out, during])
         return out
@@ -269,7 +274,7 @@ class Spans(Covariate):
             )
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
-        """Indicator column."""
+        """Return the indicator column."""
         spans = _select(history.events, self.type, self.tags, self.where)
         d = days.values.astype("datetime64[D]")
         out = np.zeros(len(days))
@@ -309,7 +314,7 @@ class DaysSinceLast(Covariate):
         return [f"{self.name}[{b}]" for b in _bin_labels(tuple(self.cut_days), False)]
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
-        """Indicator columns."""
+        """Return the indicator columns."""
         past = history.outcome_counts[history.outcome_counts > 0].index.values
         lags = _days_since_latest(days - pd.Timedelta(days=1), past) + 1.0
         return _bin_matrix(lags, tuple(self.cut_days), False)
@@ -341,7 +346,7 @@ class Excitation(Covariate):
         return [self.name or f"excitation[{self.decay_days:g}d]"]
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
-        """The decayed sum on each day."""
+        """Return the decayed sum on each day."""
         counts = history.outcome_counts[history.outcome_counts > 0]
         if counts.empty or len(days) == 0:
             return np.zeros((len(days), 1))
@@ -395,7 +400,9 @@ class Era(Covariate):
         try:
             s, e = pd.Timestamp(self.start), pd.Timestamp(self.end)
         except ValueError:
-            raise DataError(f"era '{self.name}': start and end must be dates (YYYY-MM-DD).") from None
+            raise DataError(
+                f"era '{self.name}': start and end must be dates (YYYY-MM-DD)."
+            ) from None
         if e < s:
             raise DataError(f"era '{self.name}': end {self.end} is before start {self.start}.")
 
@@ -404,7 +411,7 @@ class Era(Covariate):
         return [self.name]
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
-        """Indicator column."""
+        """Return the indicator column."""
         inside = (days >= pd.Timestamp(self.start)) & (days <= pd.Timestamp(self.end))
         return np.asarray(inside, dtype=float)[:, None]
 

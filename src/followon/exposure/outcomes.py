@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,6 +14,11 @@ from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
 __all__ = ["Outcome"]
 
 CountMode = Literal["days", "events", "missiles"]
+
+
+def _any_of(wanted: frozenset[str]) -> Callable[[str], bool]:
+    """Return a test of whether a ``;``-separated value holds any wanted item."""
+    return lambda value: bool(set(str(value).split(";")) & wanted)
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,8 @@ class Outcome:
                 if s not in MISSILE_CLASSES:
                     raise DataError(
                         f"outcome '{self.id}': unknown missile class '{s}'"
-                        f"{did_you_mean(s, MISSILE_CLASSES)}; allowed: {', '.join(MISSILE_CLASSES)}."
+                        f"{did_you_mean(s, MISSILE_CLASSES)}; allowed: "
+                        f"{', '.join(MISSILE_CLASSES)}."
                     )
         if self.count not in ("days", "events", "missiles"):
             raise DataError(
@@ -84,15 +90,15 @@ class Outcome:
         if self.subtype:
             column = "classes" if "classes" in events.columns else "subtype"
             values = events[column].fillna(events["subtype"]).fillna("")
-            keep &= values.map(lambda v: bool(set(str(v).split(";")) & set(self.subtype)))
+            keep &= values.map(_any_of(frozenset(self.subtype)))
         for col, allowed in self.where.items():
             if col not in events.columns:
                 raise DataError(
                     f"outcome '{self.id}': no column '{col}' to filter on"
                     f"{did_you_mean(col, events.columns)}."
                 )
-            wanted = {str(a) for a in allowed}
-            keep &= events[col].fillna("").astype(str).map(lambda v: bool(set(v.split(";")) & wanted))
+            wanted = frozenset(str(a) for a in allowed)
+            keep &= events[col].fillna("").astype(str).map(_any_of(wanted))
         return events[keep]
 
     def daily_counts(self, events: pd.DataFrame) -> pd.Series:
@@ -105,6 +111,10 @@ class Outcome:
         elif self.count == "events":
             counts = chosen.groupby("date").size()
         else:
-            counts = chosen.assign(n=chosen["count"].fillna(1).astype("int64")).groupby("date")["n"].sum()
+            counts = (
+                chosen.assign(n=chosen["count"].fillna(1).astype("int64"))
+                .groupby("date")["n"]
+                .sum()
+            )
         counts.index = pd.DatetimeIndex(counts.index, name="date")
         return counts.astype("int64")

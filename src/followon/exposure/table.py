@@ -78,8 +78,10 @@ class ExposureTable:
         history : Series, optional
             Outcome counts per day to use instead of the observed history (simulation).
         """
-        events = self.events if extra_events is None else pd.concat(
-            [self.events, extra_events], ignore_index=True
+        events = (
+            self.events
+            if extra_events is None
+            else pd.concat([self.events, extra_events], ignore_index=True)
         )
         hist = History(events=events, outcome_counts=self.history if history is None else history)
         columns = [cov.build(days, hist) for cov in self.covariates]
@@ -91,7 +93,10 @@ class ExposureTable:
         names = self.covariate_names
         if not names:
             return pd.DataFrame(
-                {"events": [int(self.data["events"].sum())], "exposure": [float(self.data["exposure"].sum())]}
+                {
+                    "events": [int(self.data["events"].sum())],
+                    "exposure": [float(self.data["exposure"].sum())],
+                }
             )
         grouped = (
             self.data.groupby(names, sort=True, dropna=False)[["events", "exposure"]]

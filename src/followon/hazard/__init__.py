@@ -1,0 +1,5 @@
+"""Hazard models: one model per module."""
+
+from followon.hazard.piecewise import SAMPLERS, PiecewiseHazard
+
+__all__ = ["SAMPLERS", "PiecewiseHazard"]

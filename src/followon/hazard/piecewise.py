@@ -237,8 +237,11 @@ class PiecewiseHazard:
             method = "exact" if not names else DEFAULT_MCMC_SAMPLER
         rng = np.random.default_rng(random_seed)
         sample_stats: dict[str, np.ndarray] = {}
+        self.posterior_gamma_: dict[str, list[float]] | None = None
         if method == "exact":
-            posterior, prior = _exact(X, y, exposure, a, b, names, draws, chains, rng)
+            posterior, prior, self.posterior_gamma_ = _exact(
+                X, y, exposure, a, b, names, draws, chains, rng
+            )
         else:
             posterior, sample_stats = _run_sampler(
                 X,
@@ -466,7 +469,34 @@ class PiecewiseHazard:
                 stacklevel=3,
             )
         design = self.future_design(origin, n_days, **kwargs)
+        self._last_design = design
         return np.cumsum(self.hazard(design), axis=1)
+
+    def _exact_p_mean(
+        self, design: pd.DataFrame, horizons: Sequence[int], elapsed_days: int
+    ) -> list[float] | None:
+        r"""Closed-form posterior mean of p for conjugate fits, None otherwise.
+
+        With independent cell rates :math:`\lambda_c \sim \mathrm{Gamma}(a_c, b_c)` and
+        :math:`n_c(H)` future days in cell *c*, :math:`E[e^{-\Lambda(H)}] = \prod_c
+        (b_c / (b_c + n_c(H)))^{a_c}`; given *d* quiet days, :math:`p = 1 - E[e^{-\Lambda(H)}]
+        / E[e^{-\Lambda(d)}]`.
+        """
+        gamma = getattr(self, "posterior_gamma_", None)
+        if not gamma:
+            return None
+        X = design.to_numpy(dtype=float)
+        if X.shape[1] and (not np.isin(X, (0.0, 1.0)).all() or (X.sum(axis=1) > 1).any()):
+            return None  # an imposed covariate path left the disjoint cells
+        cell = (X.argmax(axis=1) + 1) * (X.sum(axis=1) > 0) if X.shape[1] else np.zeros(len(X), int)
+        shape, rate = np.asarray(gamma["shape"]), np.asarray(gamma["rate"])
+
+        def survival(h: int) -> float:
+            n_c = np.bincount(cell[:h], minlength=len(shape))
+            return float(np.exp(np.sum(shape * (np.log(rate) - np.log(rate + n_c)))))
+
+        base = survival(elapsed_days) if elapsed_days else 1.0
+        return [1.0 - survival(h) / base for h in horizons]
 
     def forecast(
         self,
@@ -512,6 +542,9 @@ class PiecewiseHazard:
             covariate_path=covariate_path,
         )
         out = horizon_probabilities(cumhaz, horizons, ci_prob=ci_prob, elapsed_days=elapsed_days)
+        exact = self._exact_p_mean(self._last_design, out["horizon_days"].tolist(), elapsed_days)
+        if exact is not None:
+            out["p_mean"] = exact
         origin = self.table_.end if trigger_date is None else pd.Timestamp(trigger_date)
         out.insert(0, "outcome", self.table_.outcome.id)
         out["origin_date"] = origin
@@ -600,6 +633,7 @@ class PiecewiseHazard:
                 "method": self.method_,
                 "table_sha256": self.table_.sha256(),
                 "table_spec": json.dumps(self.table_.spec()),
+                "posterior_gamma": json.dumps(getattr(self, "posterior_gamma_", None)),
             }
         )
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -645,6 +679,7 @@ class PiecewiseHazard:
         model.idata_ = tree
         model.table_ = table
         model.method_ = str(attrs["method"])
+        model.posterior_gamma_ = json.loads(attrs.get("posterior_gamma", "null"))
         model.diagnostics_ = model._diagnose(table.covariate_names)
         return model
 
@@ -670,7 +705,8 @@ def _apply_path(design: pd.DataFrame, path: pd.DataFrame) -> pd.DataFrame:
     if unknown:
         raise ModelError(
             f"covariate_path: no covariate '{unknown[0]}'"
-            f"{did_you_mean(unknown[0], design.columns)}; the model has {', '.join(design.columns) or 'no covariates'}."
+            f"{did_you_mean(unknown[0], design.columns)}; the model has "
+            f"{', '.join(design.columns) or 'no covariates'}."
         )
     out = design.copy()
     if isinstance(path.index, pd.DatetimeIndex):
@@ -681,7 +717,7 @@ def _apply_path(design: pd.DataFrame, path: pd.DataFrame) -> pd.DataFrame:
         if (positions < 0).any() or (positions >= len(out)).any():
             raise ModelError(f"covariate_path: day numbers must be 1 … {len(out)}.")
         cols = [list(out.columns).index(c) for c in path.columns]
-        values = out.to_numpy(dtype=float)
+        values = out.to_numpy(dtype=float, copy=True)
         values[np.ix_(positions, cols)] = path.to_numpy(dtype=float)
         out = pd.DataFrame(values, index=out.index, columns=out.columns)
     return out
@@ -706,7 +742,8 @@ def _exact(
     draws: int,
     chains: int,
     rng: np.random.Generator,
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[float]]]:
+    """Draw cell rates from their Gamma posteriors; also return the posteriors' parameters."""
     k = X.shape[1]
     if k:
         binary = np.isin(X, (0.0, 1.0)).all()
@@ -729,7 +766,8 @@ def _exact(
         "baseline_rate": prior_rates[..., 0],
         "beta": np.log(prior_rates[..., 1:] / prior_rates[..., :1]),
     }
-    return posterior, prior
+    gamma = {"shape": (a + d).tolist(), "rate": (b + e).tolist()}
+    return posterior, prior, gamma
 
 
 def _run_sampler(

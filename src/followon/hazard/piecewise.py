@@ -289,16 +289,7 @@ class PiecewiseHazard:
             groups["sample_stats"] = sample_stats
         groups["observed_data"] = {"events": table.data["events"].to_numpy()}
         if self.log_likelihood:
-            lam0 = posterior["baseline_rate"]
-            eta = np.log(lam0)[..., None] + (
-                np.einsum("cdk,nk->cdn", posterior["beta"], table.data[names].to_numpy(dtype=float))
-                if names
-                else 0.0
-            )
-            yd = table.data["events"].to_numpy(dtype=float)
-            ed = table.data["exposure"].to_numpy(dtype=float)
-            mu_d = ed * np.exp(eta)
-            groups["log_likelihood"] = {"events": yd * np.log(mu_d) - mu_d - gammaln(yd + 1.0)}
+            groups["log_likelihood"] = {"events": _pointwise_loglik(posterior, table, names)}
         dims = {"beta": ["covariate"], "events": ["day"]}
         coords = {"covariate": list(names), "day": table.data["date"].to_numpy()}
         if not names:
@@ -685,6 +676,28 @@ class PiecewiseHazard:
 
 
 # ---------------------------------------------------------------------- helpers
+def _pointwise_loglik(
+    posterior: Mapping[str, np.ndarray], table: ExposureTable, names: Sequence[str]
+) -> np.ndarray:
+    """Poisson log-likelihood of each day under each draw, shape (chain, draw, day).
+
+    The linear predictor is computed once per distinct covariate pattern and gathered per day.
+    """
+    y = table.data["events"].to_numpy(dtype=float)
+    log_e = np.log(table.data["exposure"].to_numpy(dtype=float))
+    log_lam0 = np.log(posterior["baseline_rate"])[..., None]
+    if names:
+        patterns, day_pattern = np.unique(
+            table.data[list(names)].to_numpy(dtype=float), axis=0, return_inverse=True
+        )
+        eta_p = log_lam0 + np.einsum("cdk,mk->cdm", posterior["beta"], patterns)
+    else:
+        day_pattern = np.zeros(len(y), dtype=int)
+        eta_p = log_lam0
+    eta = eta_p[..., day_pattern.ravel()] + log_e
+    return y * eta - np.exp(eta) - gammaln(y + 1.0)
+
+
 def _trigger_frame(trigger: Mapping[str, Any] | pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
     frame = trigger.copy() if isinstance(trigger, pd.DataFrame) else pd.DataFrame([dict(trigger)])
     if "type" not in frame.columns:

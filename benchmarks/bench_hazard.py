@@ -28,52 +28,18 @@ import tempfile
 import time
 from pathlib import Path
 
-CHILD = r"""
-import json, os, sys, time
-t0 = time.perf_counter()
-import numpy as np, pymc as pm
-import followon as fo
-which, sampler, refit = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
-events = fo.load_events()
-covs = [fo.TriggerWindows("politburo_meeting", (0, 30, 60)), fo.TriggerWindows("plenary_meeting", (0, 30, 60)),
-        fo.Spans("military_exercise"), fo.DaysSinceLast((0, 7, 30))]
-def table(as_of):
-    return fo.build_exposure(events, fo.Outcome("any", "missile_launch"), start="2012-01-01", as_of=as_of, covariates=covs)
-tab = table("2026-04-19")
-t_ready = time.perf_counter()
-out = {}
-def plain(tab, seed):
-    X = tab.data[tab.covariate_names].to_numpy(float); y = tab.data["events"].to_numpy()
-    with pm.Model():
-        a = pm.Normal("log_baseline", np.log(y.mean()), 1.0)
-        b = pm.Normal("beta", 0, 1, shape=X.shape[1])
-        pm.Poisson("events", pm.math.exp(a + pm.math.dot(X, b)), observed=y)
-        pm.sample(1000, tune=1000, chains=4, random_seed=seed, progressbar=False,
-                  nuts_sampler=sampler, compute_convergence_checks=False)
-if which == "followon":
-    model = fo.PiecewiseHazard(sampler=sampler, log_likelihood=False)
-    t = time.perf_counter(); model.fit(tab, random_seed=1, progressbar=False); out["fit"] = time.perf_counter() - t
-    if refit:
-        tab2 = table("2025-01-01")
-        t = time.perf_counter(); model.fit(tab2, random_seed=2, progressbar=False); out["refit"] = time.perf_counter() - t
-else:
-    t = time.perf_counter(); plain(tab, 1); out["fit"] = time.perf_counter() - t
-    if refit:
-        t = time.perf_counter(); plain(table("2025-01-01"), 2); out["refit"] = time.perf_counter() - t
-out["process"] = time.perf_counter() - t0
-out["rows_daily"] = len(tab.data); out["rows_collapsed"] = len(tab.collapsed())
-print("RESULT" + json.dumps(out))
-"""
+CHILD = Path(__file__).with_name("_fit_child.py")
 
 
 def run_child(which: str, sampler: str, cache: str, refit: bool) -> dict[str, float]:
+    """Run one fit in a new process whose compile caches live in ``cache``."""
     env = dict(os.environ)
     env["PYTENSOR_FLAGS"] = f"compiledir={cache}"
     env["NUMBA_CACHE_DIR"] = os.path.join(cache, "numba")
     env["MPLBACKEND"] = "Agg"
     t = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, which, sampler, "1" if refit else "0"],
+        [sys.executable, str(CHILD), which, sampler, "1" if refit else "0"],
         capture_output=True,
         text=True,
         env=env,
@@ -89,10 +55,14 @@ def run_child(which: str, sampler: str, cache: str, refit: bool) -> dict[str, fl
 
 
 def conjugate(repeats: int) -> dict[str, float]:
+    """Median time of a warm conjugate-path fit, with and without the log-likelihood."""
     import followon as fo
 
     table = fo.build_exposure(
-        fo.load_events(), fo.Outcome("any", "missile_launch"), start="2012-01-01", as_of="2026-04-19"
+        fo.load_events(),
+        fo.Outcome("any", "missile_launch"),
+        start="2012-01-01",
+        as_of="2026-04-19",
     )
     res = {}
     for ll in (False, True):
@@ -108,6 +78,7 @@ def conjugate(repeats: int) -> dict[str, float]:
 
 
 def main() -> int:
+    """Run every measurement and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sampler", default=None, help="MCMC backend (default: followon's)")
     parser.add_argument("--repeats", type=int, default=3)
@@ -130,7 +101,7 @@ def main() -> int:
                     runs.append(run_child(which, sampler, cache, refit=kind == "warm"))
             results[f"{which}_{kind}"] = runs
     med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in results.items()}
-    f, p = med["followon_cold"], med["plain_cold"]
+    f = med["followon_cold"]
     print(f"rows: {int(f['rows_daily'])} daily → {int(f['rows_collapsed'])} collapsed")
     print(f"{'':28}{'followon':>10}{'plain PyMC':>12}{'ratio':>8}")
     for label, key, field in [

@@ -37,7 +37,7 @@ def table(as_of: str) -> fo.ExposureTable:
 
 
 def plain(tab: fo.ExposureTable, seed: int) -> None:
-    """The model a user would write by hand: daily rows, no collapsing."""
+    """Fit the model a user would write by hand: daily rows, no collapsing."""
     X = tab.data[tab.covariate_names].to_numpy(float)
     y = tab.data["events"].to_numpy()
     with pm.Model():

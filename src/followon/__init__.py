@@ -34,6 +34,7 @@ from followon.exposure import (
     Outcome,
     Season,
     Spans,
+    Trend,
     TriggerWindows,
     build_exposure,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "PiecewiseHazard",
     "Season",
     "Spans",
+    "Trend",
     "TriggerWindows",
     "__version__",
     "build_exposure",

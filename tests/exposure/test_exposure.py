@@ -277,3 +277,22 @@ def test_bad_input(call, message: str) -> None:
     with pytest.raises(DataError) as info:
         call(fo.load_events())
     assert str(info.value) == message
+
+
+def test_trend_is_centred_and_held_flat_beyond_the_data() -> None:
+    events = fo.load_events()
+    trend = fo.Trend("2012-01-01", "2019-12-31", df=4)
+    table = fo.build_exposure(
+        events,
+        fo.Outcome("any", LAUNCH),
+        start="2012-01-01",
+        as_of="2020-01-01",
+        covariates=[trend],
+    )
+    np.testing.assert_allclose(table.data[trend.columns()].mean(), 0.0, atol=1e-12)
+    future = table.design(pd.date_range("2020-01-01", "2021-06-30"))
+    last = table.data[trend.columns()].iloc[-1].to_numpy()
+    np.testing.assert_allclose(future.to_numpy(), np.tile(last, (len(future), 1)))
+    assert covariate_from_spec(trend.spec()) == trend
+    with pytest.raises(DataError, match="trend: end 2012-01-01 must be after start 2019-12-31"):
+        fo.Trend("2019-12-31", "2012-01-01")

@@ -7,6 +7,7 @@ from followon.exposure.covariates import (
     Excitation,
     Season,
     Spans,
+    Trend,
     TriggerWindows,
     covariate_from_spec,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Outcome",
     "Season",
     "Spans",
+    "Trend",
     "TriggerWindows",
     "build_exposure",
     "covariate_from_spec",

@@ -17,6 +17,7 @@ DaysSinceLast       ``since_last[1-7]``, ``[8-30]``, ...            1 if d − l
 Excitation          ``excitation[14d]``                            Σ_k c_k exp(−(d − t_k)/τ)
 Season              ``quarter[Q2]`` ... or ``month[02]`` ...        1 in that quarter / month
 Era                 the era's name                                 1 if start ≤ d ≤ end
+Trend               ``trend[1]``, ``trend[2]``, ...                 cubic B-spline of the date
 ==================  =============================================  ==========================
 """
 
@@ -42,6 +43,7 @@ __all__ = [
     "Excitation",
     "Season",
     "Spans",
+    "Trend",
     "TriggerWindows",
     "covariate_from_spec",
 ]
@@ -416,8 +418,60 @@ class Era(Covariate):
         return np.asarray(inside, dtype=float)[:, None]
 
 
+@dataclass(frozen=True)
+class Trend(Covariate):
+    r"""A smooth calendar trend: a cubic B-spline basis of the date over [start, end].
+
+    ``df`` columns (basis functions with equally spaced interior knots, the first dropped so the
+    baseline stays identifiable, each centred on its mean over [start, end]). Days outside the
+    span are clamped to it: a forecast holds the trend at its last fitted value rather than
+    extrapolating a spline. With the model's Normal(0, ``beta_sd``) priors on the coefficients
+    the trend is weakly smoothed; fewer ``df`` smooth more.
+    """
+
+    start: str
+    end: str
+    df: int = 4
+    name: str = "trend"
+
+    kind: ClassVar[str] = "trend"
+
+    def __post_init__(self) -> None:
+        s, e = pd.Timestamp(self.start), pd.Timestamp(self.end)
+        if e <= s:
+            raise DataError(f"trend: end {self.end} must be after start {self.start}.")
+        if self.df < 1:
+            raise DataError(f"trend: df must be ≥ 1, not {self.df}.")
+
+    def columns(self) -> list[str]:
+        """One column per basis function."""
+        return [f"{self.name}[{i}]" for i in range(1, self.df + 1)]
+
+    def _basis(self, u: np.ndarray) -> np.ndarray:
+        from scipy.interpolate import BSpline
+
+        degree = 3
+        interior = np.linspace(0.0, 1.0, self.df - 1)[1:-1] if self.df > 2 else np.array([])
+        knots = np.concatenate([[0.0] * (degree + 1), interior, [1.0] * (degree + 1)])
+        n_basis = len(knots) - degree - 1
+        basis = BSpline.design_matrix(np.clip(u, 0.0, 1.0), knots, degree).toarray()
+        return basis[:, n_basis - self.df :] if n_basis > self.df else basis
+
+    def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
+        """Return the centred basis on each day (clamped to [start, end])."""
+        s, e = pd.Timestamp(self.start), pd.Timestamp(self.end)
+        span = (e - s).days
+
+        def scaled(index: pd.DatetimeIndex) -> np.ndarray:
+            return np.asarray((index - s).days, dtype=float) / span
+
+        grid = pd.date_range(s, e, freq="D")
+        centre = self._basis(scaled(grid)).mean(axis=0)
+        return self._basis(scaled(days)) - centre
+
+
 _KINDS: dict[str, type[Covariate]] = {
-    c.kind: c for c in (TriggerWindows, Spans, DaysSinceLast, Excitation, Season, Era)
+    c.kind: c for c in (TriggerWindows, Spans, DaysSinceLast, Excitation, Season, Era, Trend)
 }
 
 

@@ -72,3 +72,27 @@ def test_parameter_recovery_with_trigger_window_and_self_excitation() -> None:
         )
     assert (model.diagnostics_["r_hat"] < 1.01).all()
     assert model.diagnostics_.attrs["divergences"] == 0
+
+
+def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(simulated: pd.DataFrame) -> None:
+    covs = [fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))]
+
+    def table(as_of: str) -> fo.ExposureTable:
+        return fo.build_exposure(
+            simulated,
+            OUT,
+            start="2000-01-01",
+            as_of=as_of,
+            covariates=covs,
+            observed_until="2030-01-01",
+        )
+
+    kwargs = {"draws": 1000, "tune": 1000, "chains": 2, "progressbar": False}
+    model = fo.PiecewiseHazard().fit(table("2008-01-01"), random_seed=5, **kwargs)
+    compiled = model._pm_model
+    model.fit(table("2010-12-01"), random_seed=6, **kwargs)
+    assert model._pm_model is compiled  # new data swapped in, graph not rebuilt
+    fresh = fo.PiecewiseHazard().fit(table("2010-12-01"), random_seed=6, **kwargs)
+    np.testing.assert_allclose(
+        model.idata_["posterior"]["beta"].values, fresh.idata_["posterior"]["beta"].values
+    )

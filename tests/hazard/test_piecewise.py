@@ -119,7 +119,7 @@ def test_mcmc_pipeline_with_a_mocked_sampler(
     means = dict(zip(names, [1.0, 0.0, 0.2, -0.2], strict=True))
     monkeypatch.setattr(piecewise, "_run_sampler", fake_sampler(means))
     model = fo.PiecewiseHazard().fit(table, draws=500, chains=4, random_seed=3)
-    assert model.method_ == "pymc"
+    assert model.method_ == piecewise.DEFAULT_MCMC_SAMPLER
     assert set(model.idata_.children) >= {
         "posterior",
         "prior",

@@ -12,6 +12,7 @@ from followon.errors import (
     FollowonError,
     FollowonWarning,
     ModelError,
+    ScenarioError,
 )
 from followon.events import (
     EVENT_TYPES,
@@ -39,6 +40,13 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import PiecewiseHazard
+from followon.scenarios import (
+    Scenario,
+    ScenarioResult,
+    load_scenario,
+    run_scenario,
+    write_results,
+)
 
 __all__ = [
     "EVENT_TYPES",
@@ -57,6 +65,9 @@ __all__ = [
     "ModelError",
     "Outcome",
     "PiecewiseHazard",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResult",
     "Season",
     "Spans",
     "Trend",
@@ -66,9 +77,12 @@ __all__ = [
     "events_per_year",
     "load_events",
     "load_manifest",
+    "load_scenario",
     "observed_until",
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",
+    "run_scenario",
     "validate_events",
+    "write_results",
 ]

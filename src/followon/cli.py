@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from followon._version import __version__
-from followon.errors import FollowonError
+from followon.errors import FollowonError, ScenarioError
 
 __all__ = ["main"]
 
@@ -78,6 +78,38 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario_validate(args: argparse.Namespace) -> int:
+    from followon.scenarios import load_scenario
+
+    for path in args.files:
+        s = load_scenario(path)
+        print(
+            f"{path}: ok, {len(s.outcomes)} outcome(s) × {len(s.hypotheses)} hypothesis(es), "
+            f"horizons {', '.join(map(str, s.horizons_days))} days"
+        )
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from followon.scenarios import load_scenario, run_scenario, write_results
+
+    scenarios = [load_scenario(p) for p in args.files]  # all checked before any fitting
+    out = Path(args.out)
+    for s in scenarios:
+        target = out / s.name if len(scenarios) > 1 or args.subfolder else out
+        print(
+            f"{s.name}: fitting {len(s.hypotheses)} hypotheses × {len(s.outcomes)} outcomes"
+            + (" (quick)" if args.quick else ""),
+            flush=True,
+        )
+        result = run_scenario(s, quick=args.quick)
+        path = write_results(result, target, save_models=not args.no_models)
+        print(f"{s.name}: report at {path / 'report.md'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``followon`` command."""
     parser = argparse.ArgumentParser(
@@ -107,6 +139,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check event files (CSV/Parquet) against the schema")
     p.add_argument("files", nargs="+", help="files to check")
     p.set_defaults(func=_cmd_data_validate)
+
+    scen = groups.add_parser("scenario", help="scenario files")
+    ssub = scen.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    p = ssub.add_parser("validate", help="check scenario files without fitting")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_scenario_validate)
+
+    p = groups.add_parser("run", help="run scenario files: fit, forecast, compare, write results")
+    p.add_argument("files", nargs="+", help="scenario YAML files")
+    p.add_argument(
+        "--out",
+        required=True,
+        help="results folder (one subfolder per scenario when several are given)",
+    )
+    p.add_argument("--quick", action="store_true", help="fewer draws for a first look")
+    p.add_argument("--subfolder", action="store_true", help="write into OUT/<scenario name>")
+    p.add_argument("--no-models", action="store_true", help="do not save fitted models (.nc)")
+    p.set_defaults(func=_cmd_run)
     return parser
 
 
@@ -115,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.func(args)
+    except ScenarioError as exc:
+        print(f"followon: error: {exc}", file=sys.stderr)
+        return 2
     except FollowonError as exc:
         print(f"followon: error: {exc}", file=sys.stderr)
         return 1

@@ -18,6 +18,7 @@ __all__ = [
     "FollowonError",
     "FollowonWarning",
     "ModelError",
+    "ScenarioError",
     "did_you_mean",
 ]
 
@@ -28,6 +29,10 @@ class FollowonError(Exception):
 
 class DataError(FollowonError, ValueError):
     """An event table (bundled or user-supplied) is malformed."""
+
+
+class ScenarioError(FollowonError, ValueError):
+    """A scenario file is malformed or cannot be run as written."""
 
 
 class ModelError(FollowonError, ValueError):

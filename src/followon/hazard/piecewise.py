@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import tempfile
 import warnings
@@ -843,17 +844,24 @@ def _run_sampler(
                 new["X"] = X
             pm.set_data(new, coords={"row": rows})
     kwargs: dict[str, Any] = {"target_accept": target_accept}
-    with model:
-        idata = pm.sample(
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=random_seed,
-            progressbar=progressbar,
-            nuts_sampler=method,
-            compute_convergence_checks=False,
-            **kwargs,
-        )
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    if not progressbar:
+        logger.setLevel(logging.WARNING)  # no "NUTS[numpyro]: [...]" lines when asked to be quiet
+    try:
+        with model:
+            idata = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=random_seed,
+                progressbar=progressbar,
+                nuts_sampler=method,
+                compute_convergence_checks=False,
+                **kwargs,
+            )
+    finally:
+        logger.setLevel(level)
     post = idata["posterior"].dataset
     posterior = {"baseline_rate": post["baseline_rate"].values}
     posterior["beta"] = post["beta"].values if len(names) else np.zeros((chains, draws, 0))

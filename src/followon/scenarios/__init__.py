@@ -1,0 +1,16 @@
+"""Scenario files: schema, loader, runner and results folder."""
+
+from followon.scenarios.output import render_report, write_results
+from followon.scenarios.runner import ScenarioResult, run_scenario, stacking_weights
+from followon.scenarios.schema import MODELS, Scenario, load_scenario
+
+__all__ = [
+    "MODELS",
+    "Scenario",
+    "ScenarioResult",
+    "load_scenario",
+    "render_report",
+    "run_scenario",
+    "stacking_weights",
+    "write_results",
+]

@@ -1,0 +1,201 @@
+"""Write a scenario's results folder atomically: all files or nothing."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from followon._version import __version__
+from followon.scenarios.runner import ScenarioResult
+
+__all__ = ["render_report", "write_results"]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return value
+
+
+def _record(result: ScenarioResult) -> dict[str, Any]:
+    s = result.scenario
+    rows = [{k: _clean(v) for k, v in row.items()} for row in result.forecast.to_dict("records")]
+    return {
+        "name": s.name,
+        "question": s.question,
+        "as_of": f"{s.as_of}",
+        "origin_date": f"{result.origin:%Y-%m-%d}",
+        "trigger": result.trigger,
+        "ci_prob": 0.9,
+        "forecasts": rows,
+        "comparison": [
+            {k: _clean(v) for k, v in r.items()} for r in result.comparison.to_dict("records")
+        ],
+        "convergence": [
+            {k: _clean(v) for k, v in r.items()} for r in result.diagnostics.to_dict("records")
+        ],
+        "quick": result.quick,
+        "followon_version": __version__,
+        "scenario_sha256": s.source_sha256,
+        "data_sha256": result.data_sha256,
+        "observed_until": result.meta.get("observed_until"),
+    }
+
+
+def _pct(x: float) -> str:
+    return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
+
+
+def _verdict(d_elpd: float, dse: float) -> str:
+    """Words for an elpd difference: small (< 4) or within 2 se is not a difference."""
+    if math.isnan(dse) or d_elpd < 4 or d_elpd < 2 * dse:
+        return "not distinguishable"
+    return "clearly worse"
+
+
+def render_report(result: ScenarioResult) -> str:
+    """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
+    s = result.scenario
+    t = result.trigger
+    lines = [
+        f"# {s.name}",
+        "",
+        f"**Question.** {s.question}",
+        "",
+        f"As of {s.as_of} (nothing on or after this date was used to fit). Trigger: "
+        + (
+            f"{t.get('label') or t['type']} ({t['event_id']}), {t['date']} – {t['end_date']}"
+            if not t.get("hypothetical")
+            else f"a hypothetical {t['type']} on {t['date']}"
+        )
+        + f"; forecasts count days after {result.origin:%Y-%m-%d}. Outcome data observed until "
+        f"{result.meta.get('observed_until')}."
+        + (
+            " **Quick run** (2 chains × 500 draws, ≤ 2 comparison blocks): a first look."
+            if result.quick
+            else ""
+        ),
+        "",
+        "## Probability of the outcome within each horizon (posterior mean, 90% interval)",
+        "",
+    ]
+    f = result.forecast[result.forecast["what_if"] == ""]
+    horizons = sorted(f["horizon_days"].unique())
+    for outcome in f["outcome"].unique():
+        lines += [
+            f"### {outcome}",
+            "",
+            "| hypothesis | " + " | ".join(f"{h} days" for h in horizons) + " |",
+            "|---|" + "---|" * len(horizons),
+        ]
+        sub = f[f["outcome"] == outcome]
+        for hyp in sub["hypothesis"].unique():
+            cells = []
+            for h in horizons:
+                r = sub[(sub["hypothesis"] == hyp) & (sub["horizon_days"] == h)].iloc[0]
+                cells.append(f"{_pct(r.p_mean)} ({_pct(r.p_low)}–{_pct(r.p_high)})")
+            lines.append(f"| {hyp} | " + " | ".join(cells) + " |")
+        obs = sub.drop_duplicates("horizon_days").set_index("horizon_days")["observed"]
+        known = {int(h): v for h, v in obs.items() if not math.isnan(v)}
+        if known:
+            lines += [
+                "",
+                "What happened: "
+                + ", ".join(
+                    f"within {h} days: {'yes' if v == 1 else 'no'}" for h, v in known.items()
+                )
+                + ".",
+            ]
+        lines.append("")
+    if len(result.forecast["what_if"].unique()) > 1:
+        lines += ["## What-if forecasts", "", "See `forecast.csv` (column `what_if`).", ""]
+    lines += ["## Which explanation fits best", ""]
+    for outcome_key, comp in result.comparison.groupby("outcome", sort=False):
+        outcome = str(outcome_key)
+        comp = comp.sort_values("elpd", ascending=False)
+        best: dict[Any, Any] = comp.iloc[0].to_dict()
+        method = "leave-future-out cross-validation" if best["method"] == "lfo" else "PSIS-LOO"
+        text = (
+            f"**{outcome}** ({method}"
+            + (f", blocks starting {best['blocks']!s}" if best["blocks"] else "")
+            + "): "
+            f"*{best['hypothesis']}* predicts held-out data best (elpd {best['elpd']:.1f}"
+            f" ± {best['se']:.1f}, stacking weight {best['weight']:.2f})."
+        )
+        for r in comp.iloc[1:].to_dict("records"):
+            text += (
+                f" *{r['hypothesis']}*: {r['d_elpd']:.1f} lower (± {r['dse']:.1f}), weight "
+                f"{r['weight']:.2f} — {_verdict(float(r['d_elpd']), float(r['dse']))}."
+            )
+        lines += [text, ""]
+    lines += [
+        "| outcome | hypothesis | elpd | se | d_elpd | dse | weight |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in result.comparison.to_dict("records"):
+        numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse", "weight"))
+        lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} |")
+    lines += ["", "## Convergence", ""]
+    d = result.diagnostics
+    bad = d[d["warning"] != ""]
+    if bad.empty:
+        lines.append(
+            "All fits passed the gates (R-hat ≤ 1.01, bulk ESS ≥ 400, no divergences) "
+            "or were exact."
+        )
+    else:
+        lines += [f"- {r.outcome} / {r.hypothesis}: {r.warning}" for r in bad.itertuples()]
+    lines += [
+        "",
+        "Results are predictive, not causal: meetings are scheduled and launches planned.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: bool = True) -> Path:
+    """Write the results folder ``out_dir`` atomically and return its path.
+
+    Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``diagnostics.csv``,
+    ``forecast.json``, ``report.md``, ``scenario.yaml`` (a copy) and ``models/*.nc``. Everything
+    is written to a temporary sibling folder first and moved into place at the end, so a
+    failure leaves no half-written folder (and an existing folder is only replaced whole).
+    """
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
+        result.comparison.to_csv(tmp / "comparison.csv", index=False)
+        result.curves.to_csv(tmp / "curves.csv", index=False)
+        result.diagnostics.to_csv(tmp / "diagnostics.csv", index=False)
+        (tmp / "forecast.json").write_text(
+            json.dumps(_record(result), indent=2) + "\n", encoding="utf-8"
+        )
+        (tmp / "report.md").write_text(render_report(result), encoding="utf-8")
+        if result.scenario.source_path:
+            shutil.copyfile(result.scenario.source_path, tmp / "scenario.yaml")
+        if save_models:
+            (tmp / "models").mkdir()
+            for (outcome, hyp), model in result.models.items():
+                model.save(tmp / "models" / f"{outcome}__{hyp}.nc")
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return out

@@ -1,0 +1,462 @@
+r"""Run a scenario: fit each hypothesis for each outcome, forecast, compare.
+
+Comparison
+----------
+``lfo`` (default) is exact leave-future-out cross-validation (Bürkner, Gabry & Vehtari 2020):
+for origins :math:`o_1 < \dots < o_K` spaced ``block_days`` apart and ending at ``as_of``, each
+hypothesis is refitted on the days before :math:`o_k` and scored on the next block,
+
+.. math:: \mathrm{lpd}_k = \log \frac{1}{S} \sum_s \exp \sum_{d \in \text{block } k}
+          \log p(y_d \mid \lambda_{s,d}),
+
+with the block's covariates as observed (one-step-ahead hazards). ``elpd`` = Σ_k lpd_k, its
+``se`` = √K · sd(lpd_k); ``d_elpd`` and ``dse`` are against the best hypothesis; ``weight`` are
+stacking weights over the blocks (Yao et al. 2018). ``psis-loo`` uses ArviZ's PSIS-LOO on the
+per-day log-likelihood instead (optimistic for time series: prefer ``lfo``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import gammaln, logsumexp
+
+from followon.errors import ConvergenceWarning, ScenarioError, did_you_mean
+from followon.events import load_events, read_events
+from followon.events.catalog import catalog_path
+from followon.exposure import (
+    Covariate,
+    DaysSinceLast,
+    Era,
+    Excitation,
+    ExposureTable,
+    Outcome,
+    Season,
+    Spans,
+    Trend,
+    TriggerWindows,
+    build_exposure,
+)
+from followon.hazard import PiecewiseHazard
+from followon.scenarios.schema import HypothesisSpec, Scenario
+
+__all__ = ["ScenarioResult", "run_scenario", "stacking_weights"]
+
+QUICK = {"draws": 500, "tune": 500, "chains": 2}
+
+
+@dataclass
+class ScenarioResult:
+    """What :func:`run_scenario` returns.
+
+    Attributes
+    ----------
+    forecast : DataFrame
+        ``hypothesis, outcome, what_if, horizon_days, p_mean, p_low, p_high, p_median,
+        origin_date, observed`` (1/0 when the outcome is known by the horizon, else empty).
+    comparison : DataFrame
+        Per outcome: ``hypothesis, elpd, se, d_elpd, dse, weight, method, blocks``.
+    curves : DataFrame
+        ``hypothesis, outcome, horizon_days, p_mean, p_low, p_high`` for every day up to the
+        longest horizon (no what-if), for figures.
+    diagnostics : DataFrame
+        Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences, warning``.
+    models : dict
+        ``(outcome, hypothesis) → fitted PiecewiseHazard``.
+    """
+
+    scenario: Scenario
+    forecast: pd.DataFrame
+    comparison: pd.DataFrame
+    curves: pd.DataFrame
+    diagnostics: pd.DataFrame
+    models: dict[tuple[str, str], PiecewiseHazard]
+    origin: pd.Timestamp
+    trigger: dict[str, Any]
+    data_sha256: str
+    quick: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
+    if scenario.data.catalog:
+        manifest = catalog_path().joinpath("manifest.json").read_bytes()
+        return load_events(), hashlib.sha256(manifest).hexdigest()
+    base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
+    path = (base / str(scenario.data.file)).resolve()
+    return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _resolve_trigger(
+    scenario: Scenario, events: pd.DataFrame
+) -> tuple[pd.Timestamp, dict[str, Any] | None, dict[str, Any]]:
+    """Return (origin, hypothetical trigger event or None, description)."""
+    spec = scenario.trigger
+    if spec.event_id is not None:
+        hit = events[events["event_id"] == spec.event_id]
+        if hit.empty:
+            raise ScenarioError(
+                f"{scenario.source_path}: trigger.event_id: '{spec.event_id}' is not in the event "
+                f"history{did_you_mean(spec.event_id, events['event_id'].tolist())}."
+            )
+        row = hit.iloc[0]
+    else:
+        same = events[
+            (events["type"] == spec.type) & (events["date"] == pd.Timestamp(str(spec.date)))
+        ]
+        if same.empty:
+            start = pd.Timestamp(str(spec.date))
+            end = pd.Timestamp(str(spec.end_date)) if spec.end_date else start
+            hypothetical = {
+                "type": spec.type,
+                "date": start,
+                "end_date": end,
+                "tags": ";".join(spec.tags),
+                "event_id": f"hypothetical-{spec.type}-{start:%Y-%m-%d}",
+                "source": "scenario",
+            }
+            desc = {
+                "event_id": None,
+                "type": spec.type,
+                "date": f"{start:%Y-%m-%d}",
+                "end_date": f"{end:%Y-%m-%d}",
+                "hypothetical": True,
+            }
+            return end, hypothetical, desc
+        row = same.iloc[0]
+    end = row["end_date"] if pd.notna(row["end_date"]) else row["date"]
+    desc = {
+        "event_id": str(row["event_id"]),
+        "type": str(row["type"]),
+        "date": f"{row['date']:%Y-%m-%d}",
+        "end_date": f"{end:%Y-%m-%d}",
+        "label": None if pd.isna(row.get("label")) else str(row.get("label")),
+        "hypothetical": False,
+    }
+    return pd.Timestamp(end), None, desc
+
+
+def _covariates(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
+    covs: list[Covariate] = []
+    for t in h.triggers:
+        covs.append(
+            TriggerWindows(
+                t.type, tuple(t.cut_days), tuple(t.tags), dict(t.where), t.overlap, t.during, t.name
+            )
+        )
+    for sp in h.spans:
+        covs.append(
+            Spans(sp.type, sp.lead_days, sp.lag_days, tuple(sp.tags), dict(sp.where), sp.name)
+        )
+    if h.self_excitation is not None:
+        if h.self_excitation.cut_days is not None:
+            covs.append(DaysSinceLast(tuple(h.self_excitation.cut_days)))
+        if h.self_excitation.decay_days is not None:
+            covs.append(Excitation(h.self_excitation.decay_days))
+    if h.season:
+        covs.append(Season(h.season))
+    for era in h.eras:
+        covs.append(Era(era.name, f"{era.start}", f"{era.end}"))
+    if h.trend_df:
+        last = pd.Timestamp(scenario.as_of) - pd.Timedelta(days=1)
+        covs.append(Trend(f"{scenario.data.start}", f"{last:%Y-%m-%d}", h.trend_df))
+    return covs
+
+
+def _model(h: HypothesisSpec, *, log_likelihood: bool) -> PiecewiseHazard:
+    p = h.priors
+    return PiecewiseHazard(
+        baseline_shape=p.baseline_shape,
+        baseline_mean=p.baseline_mean,
+        beta_sd=p.beta_sd,
+        beta_priors=dict(p.beta_priors) or None,
+        sampler=h.sampler,
+        log_likelihood=log_likelihood,
+    )
+
+
+def _fit(model: PiecewiseHazard, table: ExposureTable, sampling: dict[str, Any]) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        model.fit(table, progressbar=False, **sampling)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    for m in messages:
+        warnings.warn(m, ConvergenceWarning, stacklevel=3)
+    return messages
+
+
+def _future_events(spans: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "event_id": f"what-if-{i}",
+                "type": s.type,
+                "date": pd.Timestamp(s.start),
+                "end_date": pd.Timestamp(s.end),
+                "tags": ";".join(s.tags),
+                "source": "scenario",
+            }
+            for i, s in enumerate(spans)
+        ]
+    )
+
+
+def stacking_weights(lpd: np.ndarray) -> np.ndarray:
+    """Stacking weights maximising Σ_i log Σ_m w_m exp(lpd[i, m]) over the simplex."""
+    n_models = lpd.shape[1]
+    if n_models == 1:
+        return np.ones(1)
+
+    def objective(z: np.ndarray) -> float:
+        logw = z - logsumexp(z)
+        return -float(np.sum(logsumexp(lpd + logw, axis=1)))
+
+    res = minimize(objective, np.zeros(n_models), method="L-BFGS-B")
+    w = np.exp(res.x - logsumexp(res.x))
+    return w / w.sum()
+
+
+def _block_lpd(model: PiecewiseHazard, rows: pd.DataFrame) -> float:
+    """Log mean_s exp(Σ_d log p(y_d | λ_sd)) for the days in ``rows``."""
+    lam = model.hazard(rows) * rows["exposure"].to_numpy()[None, :]
+    y = rows["events"].to_numpy(dtype=float)
+    ll = (y * np.log(lam) - lam - gammaln(y + 1.0)).sum(axis=1)
+    return float(logsumexp(ll) - np.log(len(ll)))
+
+
+def _lfo(
+    scenario: Scenario,
+    events: pd.DataFrame,
+    outcome: Outcome,
+    full: dict[str, ExposureTable],
+    sampling: dict[str, Any],
+    origins: int,
+) -> tuple[np.ndarray, list[str], dict[str, int]]:
+    """Per-block lpd (blocks × hypotheses) by exact refits, block labels, refits that warned."""
+    any_table = next(iter(full.values()))
+    end = any_table.end
+    block = pd.Timedelta(days=scenario.compare.block_days)
+    starts = [end + pd.Timedelta(days=1) - block * (origins - k) for k in range(origins)]
+    starts = [s for s in starts if s > any_table.start + pd.Timedelta(days=365)]
+    if not starts:
+        raise ScenarioError(
+            f"{scenario.source_path}: compare: not enough history for {origins} leave-future-out "
+            f"blocks of {scenario.compare.block_days} days after a year of training data; "
+            "lower compare.origins or compare.block_days."
+        )
+    lpd = np.zeros((len(starts), len(scenario.hypotheses)))
+    refit_warnings: dict[str, int] = {}
+    for j, h in enumerate(scenario.hypotheses):
+        model = _model(h, log_likelihood=False)
+        data = full[h.id].data
+        for k, origin in enumerate(starts):
+            train = build_exposure(
+                events,
+                outcome,
+                start=f"{scenario.data.start}",
+                as_of=origin,
+                covariates=full[h.id].covariates,
+                observed_until=full[h.id].observed_until,
+            )
+            if _fit(model, train, sampling):
+                refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
+            rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
+            lpd[k, j] = _block_lpd(model, rows)
+    return lpd, [f"{s:%Y-%m-%d}" for s in starts], refit_warnings
+
+
+def _summarise_comparison(lpd: np.ndarray, ids: list[str]) -> pd.DataFrame:
+    n = lpd.shape[0]
+    elpd = lpd.sum(axis=0)
+    se = np.sqrt(n) * lpd.std(axis=0, ddof=1) if n > 1 else np.full(len(ids), np.nan)
+    best = int(np.argmax(elpd))
+    diff = lpd[:, [best]] - lpd
+    dse = np.sqrt(n) * diff.std(axis=0, ddof=1) if n > 1 else np.full(len(ids), np.nan)
+    return pd.DataFrame(
+        {
+            "hypothesis": ids,
+            "elpd": elpd,
+            "se": se,
+            "d_elpd": elpd[best] - elpd,
+            "dse": dse,
+            "weight": stacking_weights(lpd),
+        }
+    )
+
+
+def _psis_loo(models: dict[str, PiecewiseHazard]) -> pd.DataFrame:
+    import arviz as az
+
+    loos = {h: az.loo(m.idata_, pointwise=True) for h, m in models.items()}
+    pointwise = np.column_stack([np.asarray(loo.loo_i) for loo in loos.values()])
+    out = _summarise_comparison(pointwise, list(models))
+    out["se"] = [float(loo.se) for loo in loos.values()]
+    return out
+
+
+def _observed(
+    events: pd.DataFrame,
+    outcome: Outcome,
+    origin: pd.Timestamp,
+    horizon: int,
+    observed_until: pd.Timestamp,
+) -> float:
+    """1 if the outcome happened in (origin, origin + H], 0 if not and fully observed, else NaN."""
+    counts = outcome.daily_counts(events)
+    window = counts[(counts.index > origin) & (counts.index <= origin + pd.Timedelta(days=horizon))]
+    if len(window) and window.index.min() <= observed_until:
+        return 1.0
+    if origin + pd.Timedelta(days=horizon) <= observed_until:
+        return 0.0
+    return float("nan")
+
+
+def run_scenario(
+    scenario: Scenario,
+    events: pd.DataFrame | None = None,
+    *,
+    quick: bool = False,
+) -> ScenarioResult:
+    """Fit every hypothesis for every outcome, forecast from the trigger, and compare.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`followon.load_scenario`.
+    events : DataFrame, optional
+        Events to use instead of the scenario's ``data`` (its ``start`` still applies).
+    quick : bool
+        A first look: 2 chains × 500 draws and at most 2 comparison blocks.
+
+    Raises
+    ------
+    ScenarioError
+        A trigger not in the history, an outcome matching no events, too little history for
+        the comparison, ... — one line naming the file and the key.
+    """
+    from followon.errors import DataError
+
+    if events is None:
+        events, data_sha = _events(scenario)
+    else:
+        data_sha = hashlib.sha256(
+            pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes()
+        ).hexdigest()
+    origin, hypothetical, trigger_desc = _resolve_trigger(scenario, events)
+    as_of = pd.Timestamp(scenario.as_of)
+    if origin < as_of - pd.Timedelta(days=1):
+        raise ScenarioError(
+            f"{scenario.source_path}: as_of {scenario.as_of} is after the trigger ended "
+            f"({origin:%Y-%m-%d}): days the forecast should predict would be used to fit. "
+            f"Set as_of to {origin + pd.Timedelta(days=1):%Y-%m-%d} or earlier."
+        )
+    sampling = scenario.sampling.model_dump()
+    origins = scenario.compare.origins
+    if quick:
+        sampling.update(QUICK)
+        origins = min(origins, 2)
+    observed_until = (
+        pd.Timestamp(scenario.data.observed_until) if scenario.data.observed_until else None
+    )
+    forecasts, curves, diags, comparisons = [], [], [], []
+    models: dict[tuple[str, str], PiecewiseHazard] = {}
+    for o_spec in scenario.outcomes:
+        outcome = Outcome(
+            o_spec.id,
+            o_spec.type,
+            tuple(o_spec.subtype),
+            {k: tuple(v) for k, v in o_spec.where.items()},
+            o_spec.count,
+        )
+        tables: dict[str, ExposureTable] = {}
+        fitted: dict[str, PiecewiseHazard] = {}
+        for h in scenario.hypotheses:
+            try:
+                table = build_exposure(
+                    events,
+                    outcome,
+                    start=f"{scenario.data.start}",
+                    as_of=as_of,
+                    covariates=_covariates(h, scenario),
+                    observed_until=observed_until,
+                )
+            except DataError as exc:
+                raise ScenarioError(
+                    f"{scenario.source_path}: outcome '{o_spec.id}', hypothesis '{h.id}': {exc}"
+                ) from None
+            model = _model(h, log_likelihood=scenario.compare.method == "psis-loo")
+            messages = _fit(model, table, sampling)
+            tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
+            diag = model.diagnostics_
+            diags.append(
+                {
+                    "outcome": o_spec.id,
+                    "hypothesis": h.id,
+                    "method": model.method_,
+                    "max_r_hat": float(diag["r_hat"].max()) if len(diag) else np.nan,
+                    "min_ess_bulk": float(diag["ess_bulk"].min()) if len(diag) else np.nan,
+                    "divergences": int(diag.attrs.get("divergences", 0)),
+                    "warning": " | ".join(messages),
+                }
+            )
+            trig = hypothetical if hypothetical is not None else None
+            for w in [None, *scenario.what_if]:
+                f = model.forecast(
+                    origin,
+                    scenario.horizons_days,
+                    trigger=trig,
+                    future_events=_future_events(w.spans) if w is not None and w.spans else None,
+                )
+                f.insert(0, "hypothesis", h.id)
+                f.insert(2, "what_if", "" if w is None else w.id)
+                forecasts.append(f)
+            curve = model.forecast_curve(origin, max(scenario.horizons_days), trigger=trig)
+            curve.insert(0, "hypothesis", h.id)
+            curves.append(
+                curve[["hypothesis", "outcome", "horizon_days", "p_mean", "p_low", "p_high"]]
+            )
+        if scenario.compare.method == "lfo":
+            lpd, blocks, refit_warnings = _lfo(scenario, events, outcome, tables, sampling, origins)
+            comp = _summarise_comparison(lpd, [h.id for h in scenario.hypotheses])
+            comp["blocks"] = ", ".join(blocks)
+            for d in diags:
+                if d["outcome"] == o_spec.id:
+                    d["lfo_refits_warned"] = refit_warnings.get(str(d["hypothesis"]), 0)
+        else:
+            comp = _psis_loo(fitted)
+            comp["blocks"] = ""
+        comp.insert(0, "outcome", o_spec.id)
+        comp["method"] = scenario.compare.method
+        comparisons.append(comp)
+    forecast = pd.concat(forecasts, ignore_index=True)
+    first_table = next(iter(models.values())).table_
+    observed = []
+    for o, h, horizon in zip(
+        forecast["outcome"], forecast["hypothesis"], forecast["horizon_days"], strict=True
+    ):
+        table = models[(str(o), str(h))].table_
+        observed.append(
+            _observed(events, table.outcome, origin, int(horizon), table.observed_until)
+        )
+    forecast["observed"] = observed
+    forecast = forecast.drop(columns=["elapsed_days"])
+    return ScenarioResult(
+        scenario=scenario,
+        forecast=forecast,
+        comparison=pd.concat(comparisons, ignore_index=True),
+        curves=pd.concat(curves, ignore_index=True),
+        diagnostics=pd.DataFrame(diags),
+        models=models,
+        origin=origin,
+        trigger=trigger_desc,
+        data_sha256=data_sha,
+        quick=quick,
+        meta={"observed_until": f"{first_table.observed_until:%Y-%m-%d}"},
+    )

@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## demo: set up and run the main job (for now: the catalog summary)
+## demo: set up and run the main job: the 2024-plenum scenario, quick mode, into results/
 demo: $(STAMP)
 	$(VENV)/bin/followon data summary
+	$(VENV)/bin/followon run scenarios/plenum-2024-06.yaml --out results/plenum-2024-06 --quick
 
 ## test: set up and run the whole suite, slow tier included, plus lint and type checks
 test: $(STAMP) lint typecheck

@@ -154,6 +154,7 @@ def build_exposure(
     as_of: str | pd.Timestamp,
     covariates: Sequence[Covariate] = (),
     observed_until: str | pd.Timestamp | None = None,
+    require_events: bool = True,
 ) -> ExposureTable:
     """Build the daily at-risk table for one outcome.
 
@@ -172,6 +173,9 @@ def build_exposure(
     observed_until : date-like, optional
         Last day the outcome's source is complete. Defaults to the bundled catalog's
         ``observed_until`` for the outcome's type; pass it for your own event files.
+    require_events : bool
+        Refuse a window without any outcome event (default). Leave-future-out training
+        windows may legitimately have none.
 
     Returns
     -------
@@ -212,7 +216,7 @@ def build_exposure(
     counts = outcome.daily_counts(known[known["date"] <= end])
     days = pd.date_range(start, end, freq="D", name="date")
     in_window = counts[(counts.index >= start) & (counts.index <= end)]
-    if in_window.empty:
+    if in_window.empty and require_events:
         raise DataError(
             f"outcome '{outcome.id}' ({outcome.describe()}) matches no events between "
             f"{start:%Y-%m-%d} and {end:%Y-%m-%d}; check the type, subtype and filters, or "

@@ -17,8 +17,9 @@ a constant). :math:`e^{\beta_j}` is the hazard ratio of covariate *j*.
 Priors (explicit, overridable)
 ------------------------------
 - :math:`\lambda_0 \sim \mathrm{Gamma}(a, a / \hat r)`: mean :math:`\hat r`, the empirical daily
-  rate of the table (or ``baseline_mean``), shape ``baseline_shape`` = 2 (weakly informative:
-  a 90% prior interval of about 0.18–2.4 × :math:`\hat r`).
+  rate of the table (or ``baseline_mean``; half an event over the exposure when the table has
+  none), shape ``baseline_shape`` = 2 (weakly informative: a 90% prior interval of about
+  0.18–2.4 × :math:`\hat r`).
 - :math:`\beta_j \sim \mathrm{Normal}(0, 1)` on each log hazard ratio (``beta_sd``; per
   covariate ``beta_priors={name: (mean, sd)}``): hazard ratios between about 0.2 and 5 a priori.
 
@@ -234,7 +235,8 @@ class PiecewiseHazard:
         y = collapsed["events"].to_numpy(dtype=float)
         exposure = collapsed["exposure"].to_numpy(dtype=float)
         X = collapsed[names].to_numpy(dtype=float) if names else np.zeros((len(y), 0))
-        rate = y.sum() / exposure.sum()
+        # with no event yet (a leave-future-out training window) centre on half an event
+        rate = max(y.sum(), 0.5) / exposure.sum()
         a, b, mu, sd = self._priors(names, rate)
         method = self.sampler
         if method == "auto":

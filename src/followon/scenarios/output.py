@@ -48,6 +48,7 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "scenario_sha256": s.source_sha256,
         "data_sha256": result.data_sha256,
         "observed_until": result.meta.get("observed_until"),
+        "notes": result.meta.get("notes", []),
     }
 
 
@@ -144,6 +145,8 @@ def render_report(result: ScenarioResult) -> str:
     for r in result.comparison.to_dict("records"):
         numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse", "weight"))
         lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} |")
+    if result.meta.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in result.meta["notes"]]
     lines += ["", "## Convergence", ""]
     d = result.diagnostics
     bad = d[d["warning"] != ""]
@@ -173,6 +176,8 @@ def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: b
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
@@ -188,6 +193,8 @@ def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: b
             (tmp / "models").mkdir()
             for (outcome, hyp), model in result.models.items():
                 model.save(tmp / "models" / f"{outcome}__{hyp}.nc")
+        for p in [tmp, *tmp.rglob("*")]:  # mkdtemp/mkstemp make private files: use the umask
+            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
             os.replace(out, old / out.name)

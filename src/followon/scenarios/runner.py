@@ -264,6 +264,7 @@ def _lfo(
                 as_of=origin,
                 covariates=full[h.id].covariates,
                 observed_until=full[h.id].observed_until,
+                require_events=False,
             )
             if _fit(model, train, sampling):
                 refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
@@ -366,6 +367,7 @@ def run_scenario(
         pd.Timestamp(scenario.data.observed_until) if scenario.data.observed_until else None
     )
     forecasts, curves, diags, comparisons = [], [], [], []
+    notes: list[str] = []
     models: dict[tuple[str, str], PiecewiseHazard] = {}
     for o_spec in scenario.outcomes:
         outcome = Outcome(
@@ -407,17 +409,24 @@ def run_scenario(
                 }
             )
             trig = hypothetical if hypothetical is not None else None
-            for w in [None, *scenario.what_if]:
-                f = model.forecast(
-                    origin,
-                    scenario.horizons_days,
-                    trigger=trig,
-                    future_events=_future_events(w.spans) if w is not None and w.spans else None,
-                )
-                f.insert(0, "hypothesis", h.id)
-                f.insert(2, "what_if", "" if w is None else w.id)
-                forecasts.append(f)
-            curve = model.forecast_curve(origin, max(scenario.horizons_days), trigger=trig)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", UserWarning)
+                for w in [None, *scenario.what_if]:
+                    f = model.forecast(
+                        origin,
+                        scenario.horizons_days,
+                        trigger=trig,
+                        future_events=_future_events(w.spans)
+                        if w is not None and w.spans
+                        else None,
+                    )
+                    f.insert(0, "hypothesis", h.id)
+                    f.insert(2, "what_if", "" if w is None else w.id)
+                    forecasts.append(f)
+                curve = model.forecast_curve(origin, max(scenario.horizons_days), trigger=trig)
+            for c in caught:
+                if str(c.message) not in notes:
+                    notes.append(str(c.message))
             curve.insert(0, "hypothesis", h.id)
             curves.append(
                 curve[["hypothesis", "outcome", "horizon_days", "p_mean", "p_low", "p_high"]]
@@ -458,5 +467,5 @@ def run_scenario(
         trigger=trigger_desc,
         data_sha256=data_sha,
         quick=quick,
-        meta={"observed_until": f"{first_table.observed_until:%Y-%m-%d}"},
+        meta={"observed_until": f"{first_table.observed_until:%Y-%m-%d}", "notes": notes},
     )

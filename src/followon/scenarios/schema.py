@@ -318,6 +318,16 @@ def _explain(error: Any) -> str:
     return f"{path}: {message}" if path else message
 
 
+class _Loader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that leaves dates as text, so pydantic checks them with a key path."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file.
 
@@ -333,7 +343,8 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
-        content = yaml.safe_load(raw.decode("utf-8"))
+        # _Loader is a yaml.SafeLoader subclass: exactly as safe as yaml.safe_load
+        content = yaml.load(raw.decode("utf-8"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
@@ -345,8 +356,9 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(content)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = len(exc.errors()) - 1
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]  # a misspelled key explains the "missing" error of the right one
+        more = len(errors) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ScenarioError(f"{path}: {_explain(first)}{suffix}.") from None
     return scenario.model_copy(

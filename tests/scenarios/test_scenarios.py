@@ -1,0 +1,293 @@
+"""Scenario files: one exact error per kind of bad input, the run, the results folder, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import followon as fo
+from followon.cli import main
+from followon.errors import ScenarioError
+from followon.scenarios import stacking_weights
+from tests.conftest import REPO
+
+SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
+
+GOOD = """\
+name: test-politburo
+question: ICBM within 30/60 days of the 19 Jan 2022 Politburo meeting?
+as_of: 2022-01-20
+data: {catalog: dprk, start: 2014-01-01}
+trigger: {event_id: WPK-CC8-PB6}
+outcomes:
+  - {id: any_missile, type: missile_launch}
+horizons_days: [60, 30]
+hypotheses:
+  - id: steady
+  - id: politburo
+    triggers: [{type: politburo_meeting, cut_days: [0, 30, 60]}]
+    sampler: exact
+what_if:
+  - id: drills
+    spans: [{type: military_exercise, start: 2022-03-07, end: 2022-03-17}]
+compare: {method: lfo, origins: 3, block_days: 120}
+sampling: {draws: 500, chains: 2, random_seed: 1}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_scenarios_validate(path: Path) -> None:
+    scenario = fo.load_scenario(path)
+    assert scenario.name == path.stem
+    assert scenario.source_sha256
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "horizons_days: [60, 30]",
+            "horizon_days: [60, 30]",
+            "horizon_days: unknown key 'horizon_days' (did you mean 'horizons_days'?); allowed: name, "
+            "question, as_of, data, trigger, outcomes, horizons_days, hypotheses, what_if, compare, "
+            "sampling (and 1 more problem).",
+        ),
+        (
+            "cut_days: [0, 30, 60]",
+            "cut_days: [30, 0]",
+            "hypotheses[1].triggers[0].cut_days: must be at least two increasing whole numbers of "
+            "days, e.g. [0, 30, 60].",
+        ),
+        (
+            "cut_days: [0, 30, 60]}]",
+            "cut_days: [0, 30, 60], overlap: lastest}]",
+            "hypotheses[1].triggers[0].overlap: 'lastest' is not allowed (did you mean 'latest'?); "
+            "expected 'latest' or 'any'.",
+        ),
+        (
+            "as_of: 2022-01-20",
+            "as_of: 2022-01-32",
+            "as_of: Input should be a valid date or datetime, day value is outside expected range.",
+        ),
+        (
+            "horizons_days: [60, 30]",
+            "horizons_days: [60, 0]",
+            "horizons_days: horizons must be whole numbers of days ≥ 1, not 0.",
+        ),
+        (
+            "  - id: politburo",
+            "  - id: steady",
+            "hypotheses: id 'steady' is used twice; ids must be unique.",
+        ),
+        (
+            "  - id: steady\n",
+            "  - id: steady\n    model: piecwise\n",
+            "hypotheses[0].model: unknown model 'piecwise' (did you mean 'piecewise'?); registered: "
+            "piecewise.",
+        ),
+        (
+            "type: missile_launch}",
+            "type: missile_lanch}",
+            "outcomes[0].type: 'missile_lanch' is not allowed (did you mean 'missile_launch'?); "
+            "expected 'missile_launch', 'nuclear_test', 'satellite_launch', 'balloon_launch', "
+            "'summit', 'party_congress', 'plenary_meeting', 'politburo_meeting' or "
+            "'military_exercise'.",
+        ),
+        (
+            "question: ICBM within 30/60 days of the 19 Jan 2022 Politburo meeting?\n",
+            "",
+            "question: missing; this key is required.",
+        ),
+    ],
+)
+def test_bad_scenarios(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(ScenarioError) as info:
+        fo.load_scenario(path)
+    assert str(info.value) == f"{path}: {message}"
+
+
+def test_not_yaml(tmp_path: Path) -> None:
+    path = write(tmp_path, "name: [unclosed\n  question: x")
+    with pytest.raises(
+        ScenarioError,
+        match=r"s\.yaml: not a YAML file \(line \d+\); a scenario is a YAML mapping\.",
+    ):
+        fo.load_scenario(path)
+    path = write(tmp_path, "- a list\n")
+    with pytest.raises(ScenarioError, match="a scenario is a YAML mapping of keys"):
+        fo.load_scenario(path)
+
+
+def test_unknown_trigger_event(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("WPK-CC8-PB6", "WPK-CC8-PB66"))
+    with pytest.raises(ScenarioError) as info:
+        fo.run_scenario(fo.load_scenario(path))
+    assert str(info.value) == (
+        f"{path}: trigger.event_id: 'WPK-CC8-PB66' is not in the event history "
+        "(did you mean 'WPK-CC8-PB6'?)."
+    )
+
+
+def test_outcome_matching_nothing(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "{id: any_missile, type: missile_launch}",
+            "{id: nuke, type: nuclear_test, where: {outcome: [failure]}}",
+        ),
+    )
+    with pytest.raises(
+        ScenarioError,
+        match=r"outcome 'nuke', hypothesis 'steady': outcome 'nuke' .* matches no events",
+    ):
+        fo.run_scenario(fo.load_scenario(path))
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> fo.ScenarioResult:
+    path = write(tmp_path_factory.mktemp("scen"), GOOD)
+    return fo.run_scenario(fo.load_scenario(path))
+
+
+def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
+    f = result.forecast
+    assert list(f.columns[:7]) == [
+        "hypothesis",
+        "outcome",
+        "what_if",
+        "horizon_days",
+        "p_mean",
+        "p_low",
+        "p_high",
+    ]
+    assert len(f) == 2 * 2 * 2  # hypotheses × what-ifs (none, drills) × horizons
+    base = f[(f["what_if"] == "") & (f["hypothesis"] == "steady")].set_index("horizon_days")
+    assert base.loc[30, "p_mean"] < base.loc[60, "p_mean"]
+    assert (f["p_low"] <= f["p_mean"]).all() and (f["p_mean"] <= f["p_high"]).all()
+    assert set(f["observed"]) == {1.0}  # launches on 27 and 30 Jan 2022
+    assert result.origin == pd.Timestamp("2022-01-19")
+    c = result.comparison
+    assert list(c["hypothesis"]) == ["steady", "politburo"]
+    assert c["weight"].sum() == pytest.approx(1.0)
+    assert c["d_elpd"].min() == 0.0
+    assert c["blocks"].iloc[0].count(",") == 2  # three leave-future-out blocks
+    assert set(result.diagnostics["method"]) == {"exact"}
+
+
+def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
+    out = fo.write_results(result, tmp_path / "res")
+    names = {p.name for p in out.iterdir()}
+    assert names == {
+        "forecast.csv",
+        "comparison.csv",
+        "curves.csv",
+        "diagnostics.csv",
+        "forecast.json",
+        "report.md",
+        "scenario.yaml",
+        "models",
+    }
+    record = json.loads((out / "forecast.json").read_text())
+    assert record["question"].startswith("ICBM within") and record["as_of"] == "2022-01-20"
+    assert record["followon_version"] == fo.__version__
+    assert len(record["scenario_sha256"]) == 64 and len(record["data_sha256"]) == 64
+    assert len(record["forecasts"]) == len(result.forecast)
+    report = (out / "report.md").read_text()
+    assert "| steady |" in report and "leave-future-out" in report
+    loaded = fo.PiecewiseHazard.load(
+        out / "models" / "any_missile__politburo.nc",
+        result.models[("any_missile", "politburo")].table_,
+    )
+    assert loaded.method_ == "exact"
+    assert list(tmp_path.iterdir()) == [out]  # no temporary folders left
+
+
+def test_failed_write_leaves_no_folder_and_keeps_the_old_one(
+    result: fo.ScenarioResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "res"
+    fo.write_results(result, out, save_models=False)
+    before = (out / "forecast.csv").read_text()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(fo.PiecewiseHazard, "save", broken)
+    with pytest.raises(OSError, match="disk full"):
+        fo.write_results(result, out)
+    assert (out / "forecast.csv").read_text() == before
+    with pytest.raises(OSError):
+        fo.write_results(result, tmp_path / "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_cli_exit_codes_and_no_folder_on_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write(tmp_path, GOOD, "good.yaml")
+    bad = write(tmp_path, GOOD.replace("as_of", "asof"), "bad.yaml")
+    assert main(["scenario", "validate", str(good)]) == 0
+    assert "good.yaml: ok, 1 outcome(s) × 2 hypothesis(es)" in capsys.readouterr().out
+    out = tmp_path / "results"
+    assert main(["run", str(good), str(bad), "--out", str(out), "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"followon: error: {bad}: asof: unknown key 'asof' (did you mean 'as_of'?)"
+    )
+    assert not out.exists()  # every file is checked before anything is fitted
+
+
+def test_cli_run_writes_the_folder(tmp_path: Path) -> None:
+    good = write(tmp_path, GOOD, "good.yaml")
+    out = tmp_path / "results"
+    exe = Path(sys.executable).parent / "followon"
+    proc = subprocess.run(
+        [str(exe), "run", str(good), "--out", str(out), "--no-models"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert f"report at {out / 'report.md'}" in proc.stdout
+    assert (out / "forecast.csv").exists() and not (out / "models").exists()
+
+
+def test_stacking_weights() -> None:
+    rng = np.random.default_rng(0)
+    dominant = np.column_stack([np.zeros(10), np.full(10, -3.0)])
+    assert stacking_weights(dominant)[0] > 0.99
+    # two models each best on half the points: both get weight
+    mixed = np.column_stack(
+        [np.r_[np.zeros(5), np.full(5, -5.0)], np.r_[np.full(5, -5.0), np.zeros(5)]]
+    )
+    w = stacking_weights(mixed + rng.normal(0, 0.01, mixed.shape))
+    assert w == pytest.approx([0.5, 0.5], abs=0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / path.stem
+    assert main(["run", str(path), "--out", str(out), "--quick", "--no-models"]) == 0
+    forecast = pd.read_csv(out / "forecast.csv")
+    scenario = fo.load_scenario(path)
+    assert set(forecast["hypothesis"]) == {h.id for h in scenario.hypotheses}
+    assert set(forecast["horizon_days"]) == set(scenario.horizons_days)
+    assert forecast["p_mean"].between(0, 1).all()
+    comparison = pd.read_csv(out / "comparison.csv")
+    for _, group in comparison.groupby("outcome"):
+        assert group["weight"].sum() == pytest.approx(1.0)
+    assert (out / "report.md").read_text().startswith(f"# {scenario.name}")

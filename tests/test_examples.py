@@ -12,7 +12,14 @@ from tests.conftest import REPO
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 
 
-@pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)
+SLOW = {"seed_questions.py"}  # fits every shipped scenario (quick mode, MCMC)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [pytest.param(p, marks=pytest.mark.slow) if p.name in SLOW else p for p in EXAMPLES],
+    ids=lambda p: p.name,
+)
 def test_example_runs(script) -> None:
     result = subprocess.run(
         [sys.executable, "-W", "error::UserWarning", str(script)],

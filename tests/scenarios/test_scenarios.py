@@ -278,6 +278,7 @@ def test_stacking_weights() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::followon.errors.ConvergenceWarning")  # quick: in diagnostics
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None:
     out = tmp_path / path.stem

@@ -200,6 +200,7 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
         "report.md",
         "scenario.yaml",
         "models",
+        "bayes_factors.csv",
     }
     record = json.loads((out / "forecast.json").read_text())
     assert record["question"].startswith("ICBM within") and record["as_of"] == "2022-01-20"
@@ -292,3 +293,83 @@ def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None
     for _, group in comparison.groupby("outcome"):
         assert group["weight"].sum() == pytest.approx(1.0)
     assert (out / "report.md").read_text().startswith(f"# {scenario.name}")
+
+
+def test_savage_dickey_matches_the_closed_form_for_an_exact_fit(
+    simulated_events: pd.DataFrame,
+) -> None:
+    from scipy.special import gammaln
+
+    from followon.scenarios.bayes import kass_raftery, savage_dickey
+
+    table = fo.build_exposure(
+        simulated_events,
+        fo.Outcome("l", "missile_launch"),
+        start="2000-01-01",
+        as_of="2010-12-01",
+        covariates=[fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))],
+        observed_until="2030-01-01",
+    )
+    model = fo.PiecewiseHazard(sampler="exact").fit(table, draws=5000, chains=4, random_seed=1)
+    a = model.baseline_shape
+    (a0, a1), (b0, b1) = model.posterior_gamma_["shape"], model.posterior_gamma_["rate"]
+    # prior: β = log of a ratio of iid Gamma(a, ·): density at 0 = Γ(2a) / (Γ(a)² 4^a)
+    prior0 = np.exp(gammaln(2 * a) - 2 * gammaln(a) - a * np.log(4))
+    # posterior density of log(λ1/λ0) at 0 = ∫ x Gamma(x; a1, b1) Gamma(x; a0, b0) dx
+    post0 = np.exp(
+        a1 * np.log(b1)
+        + a0 * np.log(b0)
+        + gammaln(a1 + a0)
+        - gammaln(a1)
+        - gammaln(a0)
+        - (a1 + a0) * np.log(b1 + b0)
+    )
+    assert savage_dickey(model) == pytest.approx(prior0 / post0, rel=1e-9)
+    # a Monte Carlo check from the posterior draws: density of β at 0 by a Gaussian KDE
+    from scipy.stats import gaussian_kde
+
+    draws = model.idata_["posterior"]["beta"].values.reshape(-1)
+    assert gaussian_kde(draws)(0.0)[0] == pytest.approx(post0, rel=0.25)
+    assert kass_raftery(25.0) == "strong evidence for the effect"
+    assert kass_raftery(1 / 200) == "very strong evidence against the effect"
+    assert kass_raftery(2.0) == "not worth more than a bare mention"
+
+
+def test_savage_dickey_for_mcmc_draws(
+    simulated_events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scipy.stats import norm
+
+    from followon.hazard import piecewise
+    from followon.scenarios.bayes import savage_dickey
+
+    def fake(X, y, exposure, a, b, mu, sd, names, *, draws, chains, random_seed, **kwargs):
+        rng = np.random.default_rng(random_seed)
+        return (
+            {
+                "baseline_rate": rng.gamma(400.0, 0.02 / 400.0, size=(chains, draws)),
+                "beta": rng.normal(0.8, 0.3, size=(chains, draws, 1)),
+            },
+            {"diverging": np.zeros((chains, draws), bool)},
+        )
+
+    monkeypatch.setattr(piecewise, "_run_sampler", fake)
+    table = fo.build_exposure(
+        simulated_events,
+        fo.Outcome("l", "missile_launch"),
+        start="2000-01-01",
+        as_of="2010-12-01",
+        covariates=[fo.Excitation(7.0)],
+        observed_until="2030-01-01",
+    )
+    model = fo.PiecewiseHazard(beta_sd=2.0).fit(table, draws=4000, chains=2, random_seed=2)
+    expected = norm(0, 2.0).pdf(0) / norm(0.8, 0.3).pdf(0)
+    assert savage_dickey(model) == pytest.approx(expected, rel=0.1)
+
+
+def test_bayes_factors_in_the_result(result: fo.ScenarioResult) -> None:
+    bf = result.bayes_factors
+    assert list(bf["hypothesis"].unique()) == ["politburo"] and set(bf["versus"]) == {"steady"}
+    assert list(bf["prior_scale"]) == [0.5, 1.0, 2.0]
+    assert bf["beta_prior_sd"].is_monotonic_increasing
+    assert (bf["bf10"] > 0).all()

@@ -270,7 +270,7 @@ class PiecewiseHazard:
             prior = _prior_draws(a, b, mu, sd, draws, rng)
         self.table_ = table
         self.method_ = method
-        self.prior_ = {
+        self.prior_: dict[str, Any] = {
             "baseline_shape": a,
             "baseline_rate_param": b,
             "beta_mean": mu,

@@ -40,6 +40,9 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "comparison": [
             {k: _clean(v) for k, v in r.items()} for r in result.comparison.to_dict("records")
         ],
+        "bayes_factors": [
+            {k: _clean(v) for k, v in r.items()} for r in result.bayes_factors.to_dict("records")
+        ],
         "convergence": [
             {k: _clean(v) for k, v in r.items()} for r in result.diagnostics.to_dict("records")
         ],
@@ -145,6 +148,22 @@ def render_report(result: ScenarioResult) -> str:
     for r in result.comparison.to_dict("records"):
         numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse", "weight"))
         lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} |")
+    if len(result.bayes_factors):
+        lines += [
+            "",
+            "## Effect vs no effect: Savage–Dickey Bayes factors",
+            "",
+            "BF10 > 1 favours the hypothesis' effects over none; Bayes factors move with the "
+            "prior, so each is shown for prior widths × 0.5, 1 and 2.",
+            "",
+            "| outcome | hypothesis | vs | prior sd | BF10 | reading |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in result.bayes_factors.to_dict("records"):
+            lines.append(
+                f"| {r['outcome']} | {r['hypothesis']} | {r['versus']} | "
+                f"{r['beta_prior_sd']:.2f} | {r['bf10']:.3g} | {r['reading']} |"
+            )
     if result.meta.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in result.meta["notes"]]
     lines += ["", "## Convergence", ""]
@@ -183,6 +202,7 @@ def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: b
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
         result.diagnostics.to_csv(tmp / "diagnostics.csv", index=False)
+        result.bayes_factors.to_csv(tmp / "bayes_factors.csv", index=False)
         (tmp / "forecast.json").write_text(
             json.dumps(_record(result), indent=2) + "\n", encoding="utf-8"
         )

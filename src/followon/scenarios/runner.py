@@ -45,6 +45,7 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import PiecewiseHazard
+from followon.scenarios.bayes import prior_sensitivity
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "run_scenario", "stacking_weights"]
@@ -70,6 +71,10 @@ class ScenarioResult:
         Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences, warning``.
     models : dict
         ``(outcome, hypothesis) → fitted PiecewiseHazard``.
+    bayes_factors : DataFrame
+        Savage–Dickey BF10 of each hypothesis against the no-covariate one (when the scenario
+        has one), across prior widths: ``outcome, hypothesis, versus, prior_scale,
+        beta_prior_sd, bf10, log10_bf10, reading``.
     """
 
     scenario: Scenario
@@ -83,6 +88,7 @@ class ScenarioResult:
     data_sha256: str
     quick: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    bayes_factors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
@@ -368,6 +374,7 @@ def run_scenario(
     )
     forecasts, curves, diags, comparisons = [], [], [], []
     notes: list[str] = []
+    bayes: list[pd.DataFrame] = []
     models: dict[tuple[str, str], PiecewiseHazard] = {}
     for o_spec in scenario.outcomes:
         outcome = Outcome(
@@ -431,6 +438,18 @@ def run_scenario(
             curves.append(
                 curve[["hypothesis", "outcome", "horizon_days", "p_mean", "p_low", "p_high"]]
             )
+        null = next((h for h, t in tables.items() if not t.covariate_names), None)
+        if null is not None:
+            for h_id, model in fitted.items():
+                if h_id == null:
+                    continue
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
+                    bf = prior_sensitivity(model, **sampling)
+                bf.insert(0, "outcome", o_spec.id)
+                bf.insert(1, "hypothesis", h_id)
+                bf.insert(2, "versus", null)
+                bayes.append(bf)
         if scenario.compare.method == "lfo":
             lpd, blocks, refit_warnings = _lfo(scenario, events, outcome, tables, sampling, origins)
             comp = _summarise_comparison(lpd, [h.id for h in scenario.hypotheses])
@@ -468,4 +487,5 @@ def run_scenario(
         data_sha256=data_sha,
         quick=quick,
         meta={"observed_until": f"{first_table.observed_until:%Y-%m-%d}", "notes": notes},
+        bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
     )

@@ -373,3 +373,20 @@ def test_bayes_factors_in_the_result(result: fo.ScenarioResult) -> None:
     assert list(bf["prior_scale"]) == [0.5, 1.0, 2.0]
     assert bf["beta_prior_sd"].is_monotonic_increasing
     assert (bf["bf10"] > 0).all()
+
+
+def test_psis_loo_comparison(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "compare: {method: lfo, origins: 3, block_days: 120}", "compare: {method: psis-loo}"
+        ),
+    )
+    result = fo.run_scenario(fo.load_scenario(path))
+    c = result.comparison
+    assert set(c["method"]) == {"psis-loo"} and c["weight"].sum() == pytest.approx(1.0)
+    assert (c["se"] > 0).all() and c["d_elpd"].min() == 0.0
+    assert (c["pareto_k_high"] >= 0).all()
+    # every model kept its per-day log-likelihood for LOO
+    model = result.models[("any_missile", "steady")]
+    assert model.idata_["log_likelihood"]["events"].shape[-1] == len(model.table_.data)

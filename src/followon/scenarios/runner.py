@@ -302,9 +302,11 @@ def _psis_loo(models: dict[str, PiecewiseHazard]) -> pd.DataFrame:
     import arviz as az
 
     loos = {h: az.loo(m.idata_, pointwise=True) for h, m in models.items()}
-    pointwise = np.column_stack([np.asarray(loo.loo_i) for loo in loos.values()])
+    pointwise = np.column_stack([np.asarray(loo.elpd_i) for loo in loos.values()])
     out = _summarise_comparison(pointwise, list(models))
     out["se"] = [float(loo.se) for loo in loos.values()]
+    # PSIS is unreliable where Pareto k > 0.7: say how many days that is (prefer lfo then)
+    out["pareto_k_high"] = [int((np.asarray(loo.pareto_k) > 0.7).sum()) for loo in loos.values()]
     return out
 
 

@@ -43,6 +43,7 @@ from followon.hazard import PiecewiseHazard
 from followon.scenarios import (
     Scenario,
     ScenarioResult,
+    bundled_scenarios,
     load_scenario,
     run_scenario,
     write_results,
@@ -74,6 +75,7 @@ __all__ = [
     "TriggerWindows",
     "__version__",
     "build_exposure",
+    "bundled_scenarios",
     "events_per_year",
     "load_events",
     "load_manifest",

@@ -390,3 +390,7 @@ def test_psis_loo_comparison(tmp_path: Path) -> None:
     # every model kept its per-day log-likelihood for LOO
     model = result.models[("any_missile", "steady")]
     assert model.idata_["log_likelihood"]["events"].shape[-1] == len(model.table_.data)
+
+
+def test_bundled_scenarios_are_the_shipped_files() -> None:
+    assert sorted(fo.bundled_scenarios()) == sorted(p.stem for p in SHIPPED)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from followon.errors import ScenarioError, did_you_mean
 from followon.events.schema import MISSILE_CLASSES
 
-__all__ = ["MODELS", "Scenario", "load_scenario"]
+__all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
 MODELS = ("piecewise",)
 """Registered model names usable as ``hypotheses[i].model``."""
@@ -364,3 +364,16 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario.model_copy(
         update={"source_path": str(path), "source_sha256": hashlib.sha256(raw).hexdigest()}
     )
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Return the scenario files shipped with followon, by name (in a wheel or a checkout)."""
+    from importlib import resources
+
+    packaged = resources.files("followon").joinpath("scenarios_bundled")
+    folder = (
+        Path(str(packaged))
+        if packaged.is_dir()
+        else Path(__file__).resolve().parents[3] / "scenarios"
+    )
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}

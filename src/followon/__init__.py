@@ -40,6 +40,7 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import PiecewiseHazard
+from followon.plotting import paper_style, plot_comparison, plot_forecast, plot_hazard_ratios
 from followon.scenarios import (
     Scenario,
     ScenarioResult,
@@ -81,6 +82,10 @@ __all__ = [
     "load_manifest",
     "load_scenario",
     "observed_until",
+    "paper_style",
+    "plot_comparison",
+    "plot_forecast",
+    "plot_hazard_ratios",
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",

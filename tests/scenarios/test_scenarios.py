@@ -201,6 +201,7 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
         "scenario.yaml",
         "models",
         "bayes_factors.csv",
+        "figures",
     }
     record = json.loads((out / "forecast.json").read_text())
     assert record["question"].startswith("ICBM within") and record["as_of"] == "2022-01-20"

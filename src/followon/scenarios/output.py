@@ -66,7 +66,7 @@ def _verdict(d_elpd: float, dse: float) -> str:
     return "clearly worse"
 
 
-def render_report(result: ScenarioResult) -> str:
+def render_report(result: ScenarioResult, figures: list[str] | None = None) -> str:
     """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
     s = result.scenario
     t = result.trigger
@@ -176,6 +176,8 @@ def render_report(result: ScenarioResult) -> str:
         )
     else:
         lines += [f"- {r.outcome} / {r.hypothesis}: {r.warning}" for r in bad.itertuples()]
+    if figures:
+        lines += ["", "## Figures", ""] + [f"![{f[:-4]}](figures/{f})" for f in figures]
     lines += [
         "",
         "Results are predictive, not causal: meetings are scheduled and launches planned.",
@@ -184,7 +186,13 @@ def render_report(result: ScenarioResult) -> str:
     return "\n".join(lines)
 
 
-def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: bool = True) -> Path:
+def write_results(
+    result: ScenarioResult,
+    out_dir: str | Path,
+    *,
+    save_models: bool = True,
+    figures: bool = True,
+) -> Path:
     """Write the results folder ``out_dir`` atomically and return its path.
 
     Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``diagnostics.csv``,
@@ -206,7 +214,13 @@ def write_results(result: ScenarioResult, out_dir: str | Path, *, save_models: b
         (tmp / "forecast.json").write_text(
             json.dumps(_record(result), indent=2) + "\n", encoding="utf-8"
         )
-        (tmp / "report.md").write_text(render_report(result), encoding="utf-8")
+        figure_names: list[str] = []
+        if figures:
+            from followon.plotting import save_figures
+
+            paths = save_figures(result, tmp / "figures")
+            figure_names = [p.name for p in paths if p.suffix == ".png"]
+        (tmp / "report.md").write_text(render_report(result, figure_names), encoding="utf-8")
         if result.scenario.source_path:
             shutil.copyfile(result.scenario.source_path, tmp / "scenario.yaml")
         if save_models:

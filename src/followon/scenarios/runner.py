@@ -377,6 +377,7 @@ def run_scenario(
     forecasts, curves, diags, comparisons = [], [], [], []
     notes: list[str] = []
     bayes: list[pd.DataFrame] = []
+    first_days: dict[str, int | None] = {}
     models: dict[tuple[str, str], PiecewiseHazard] = {}
     for o_spec in scenario.outcomes:
         outcome = Outcome(
@@ -433,12 +434,27 @@ def run_scenario(
                     f.insert(2, "what_if", "" if w is None else w.id)
                     forecasts.append(f)
                 curve = model.forecast_curve(origin, max(scenario.horizons_days), trigger=trig)
+                half = model.forecast_curve(
+                    origin, max(scenario.horizons_days), trigger=trig, ci_prob=0.5
+                )
+                curve["p_low50"], curve["p_high50"] = half["p_low"], half["p_high"]
             for c in caught:
                 if str(c.message) not in notes:
                     notes.append(str(c.message))
             curve.insert(0, "hypothesis", h.id)
             curves.append(
-                curve[["hypothesis", "outcome", "horizon_days", "p_mean", "p_low", "p_high"]]
+                curve[
+                    [
+                        "hypothesis",
+                        "outcome",
+                        "horizon_days",
+                        "p_mean",
+                        "p_low",
+                        "p_high",
+                        "p_low50",
+                        "p_high50",
+                    ]
+                ]
             )
         null = next((h for h, t in tables.items() if not t.covariate_names), None)
         if null is not None:
@@ -462,6 +478,11 @@ def run_scenario(
         else:
             comp = _psis_loo(fitted)
             comp["blocks"] = ""
+        counts = outcome.daily_counts(events)
+        after = counts[
+            (counts.index > origin) & (counts.index <= next(iter(tables.values())).observed_until)
+        ]
+        first_days[o_spec.id] = int((after.index.min() - origin).days) if len(after) else None
         comp.insert(0, "outcome", o_spec.id)
         comp["method"] = scenario.compare.method
         comparisons.append(comp)
@@ -488,6 +509,10 @@ def run_scenario(
         trigger=trigger_desc,
         data_sha256=data_sha,
         quick=quick,
-        meta={"observed_until": f"{first_table.observed_until:%Y-%m-%d}", "notes": notes},
+        meta={
+            "observed_until": f"{first_table.observed_until:%Y-%m-%d}",
+            "notes": notes,
+            "first_event_day": first_days,
+        },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
     )

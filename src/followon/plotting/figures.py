@@ -84,10 +84,11 @@ def plot_forecast(
             va="bottom",
         )
     ax.set_xlim(0, float(x.max()))
-    ax.set_ylim(0, 1)
+    top = float(sub["p_high"].max())
+    ax.set_ylim(0, min(1.0, np.ceil((top * 1.15 + 0.02) * 20) / 20))
     ax.set_xlabel(f"days after {result.origin:%d %b %Y}")
     ax.set_ylabel(f"P({outcome} within H days)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="best")
     return ax
 
 

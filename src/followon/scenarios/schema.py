@@ -17,24 +17,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from followon.errors import ScenarioError, did_you_mean
-from followon.events.schema import MISSILE_CLASSES
+from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
 MODELS = ("piecewise",)
 """Registered model names usable as ``hypotheses[i].model``."""
 
-EventType = Literal[
-    "missile_launch",
-    "nuclear_test",
-    "satellite_launch",
-    "balloon_launch",
-    "summit",
-    "party_congress",
-    "plenary_meeting",
-    "politburo_meeting",
-    "military_exercise",
-]
+# the catalog's own vocabulary (one place: followon.events.schema.EVENT_TYPES)
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):

@@ -163,7 +163,7 @@ class HypothesisSpec(_Strict):
     eras: list[EraSpec] = Field(default_factory=list)
     trend_df: int | None = Field(None, ge=1)
     priors: PriorSpec = PriorSpec()
-    sampler: Literal["auto", "exact", "pymc", "nutpie", "numpyro"] = "auto"
+    sampler: Literal["auto", "exact", "laplace", "pymc", "nutpie", "numpyro"] = "auto"
 
     @field_validator("model")
     @classmethod

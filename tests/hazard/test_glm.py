@@ -114,7 +114,10 @@ def test_laplace_agrees_with_nuts_on_the_real_record() -> None:
         fo.Outcome("any", "missile_launch"),
         start="2012-01-01",
         as_of="2024-07-02",
-        covariates=[fo.TriggerWindows("summit", cut_days=(0, 7, 30), during=True), fo.Excitation(14)],
+        covariates=[
+            fo.TriggerWindows("summit", cut_days=(0, 7, 30), during=True),
+            fo.Excitation(14),
+        ],
     )
     nuts = fo.PiecewiseHazard().fit(table, draws=1000, tune=1000, chains=2, random_seed=5)
     lap = fo.PiecewiseHazard(sampler="laplace").fit(table, draws=1000, chains=2, random_seed=5)

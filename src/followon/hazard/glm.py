@@ -38,7 +38,7 @@ __all__ = ["PoissonMode", "laplace_draws", "poisson_mode"]
 
 @dataclass(frozen=True)
 class PoissonMode:
-    """The mode :math:`\\hat\\theta = (\\log\\hat\\lambda_0, \\hat\\beta)` and the negative Hessian."""
+    r"""The mode :math:`\hat\theta = (\log\hat\lambda_0, \hat\beta)`, the negative Hessian."""
 
     theta: np.ndarray
     neg_hessian: np.ndarray
@@ -46,12 +46,12 @@ class PoissonMode:
 
     @property
     def baseline_rate(self) -> float:
-        """:math:`\\hat\\lambda_0` per day."""
+        r""":math:`\hat\lambda_0` per day."""
         return float(np.exp(self.theta[0]))
 
     @property
     def beta(self) -> np.ndarray:
-        """:math:`\\hat\\beta`, the log hazard ratios."""
+        r""":math:`\hat\beta`, the log hazard ratios."""
         return self.theta[1:]
 
 
@@ -117,7 +117,8 @@ def poisson_mode(
     prec = np.concatenate([[0.0], 1.0 / np.asarray(sd, dtype=float) ** 2])
     theta = np.concatenate([[np.log(max(y.sum(), 0.5) / exposure.sum())], np.asarray(mu, float)])
     current = _log_post(theta, Z, y, log_e, a, b, mu, sd)
-    for it in range(1, max_iter + 1):
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - reported below
         m = np.exp(Z @ theta + log_e)
         grad = Z.T @ (y - m) - prec * (theta - np.concatenate([[0.0], mu]))
         grad[0] += a - b * np.exp(theta[0])

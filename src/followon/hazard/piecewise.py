@@ -67,12 +67,12 @@ from followon.errors import (
     did_you_mean,
 )
 from followon.exposure.table import ExposureTable
-from followon.hazard.glm import laplace_draws, poisson_mode
 from followon.forecasting.probability import (
     check_horizons,
     delay_summary,
     horizon_probabilities,
 )
+from followon.hazard.glm import laplace_draws, poisson_mode
 
 __all__ = ["SAMPLERS", "PiecewiseHazard"]
 

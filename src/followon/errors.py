@@ -15,6 +15,7 @@ __all__ = [
     "DataError",
     "DifferentDataError",
     "DifferentModelError",
+    "EvaluationError",
     "FollowonError",
     "FollowonWarning",
     "ModelError",
@@ -45,6 +46,10 @@ class DifferentModelError(ModelError):
 
 class DifferentDataError(ModelError):
     """A saved fit was loaded with a different exposure table than it was fitted to."""
+
+
+class EvaluationError(FollowonError, ValueError):
+    """Forecasts or outcomes given to a scoring rule or reliability diagram are malformed."""
 
 
 class FollowonWarning(UserWarning):

@@ -50,7 +50,13 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import PiecewiseHazard
-from followon.plotting import paper_style, plot_comparison, plot_forecast, plot_hazard_ratios
+from followon.plotting import (
+    paper_style,
+    plot_comparison,
+    plot_forecast,
+    plot_hazard_ratios,
+    plot_reliability,
+)
 from followon.scenarios import (
     Scenario,
     ScenarioResult,
@@ -102,6 +108,7 @@ __all__ = [
     "plot_comparison",
     "plot_forecast",
     "plot_hazard_ratios",
+    "plot_reliability",
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",

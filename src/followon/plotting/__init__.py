@@ -6,6 +6,7 @@ from followon.plotting.figures import (
     plot_hazard_ratios,
     save_figures,
 )
+from followon.plotting.reliability import plot_reliability
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "plot_comparison",
     "plot_forecast",
     "plot_hazard_ratios",
+    "plot_reliability",
     "save_figure",
     "save_figures",
 ]

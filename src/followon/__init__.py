@@ -16,6 +16,8 @@ from followon.errors import (
     ScenarioError,
 )
 from followon.evaluation import (
+    BacktestResult,
+    backtest,
     brier_score,
     brier_skill,
     corp_decomposition,
@@ -23,6 +25,7 @@ from followon.evaluation import (
     log_score,
     reliability_curve,
     score_table,
+    write_backtest,
 )
 from followon.events import (
     EVENT_TYPES,
@@ -54,8 +57,11 @@ from followon.plotting import (
     paper_style,
     plot_comparison,
     plot_forecast,
+    plot_hazard,
     plot_hazard_ratios,
     plot_reliability,
+    plot_scenario_timeline,
+    plot_timeline,
 )
 from followon.scenarios import (
     Scenario,
@@ -69,6 +75,7 @@ from followon.scenarios import (
 __all__ = [
     "EVENT_TYPES",
     "MISSILE_CLASSES",
+    "BacktestResult",
     "ConvergenceWarning",
     "DataError",
     "DataWarning",
@@ -92,6 +99,7 @@ __all__ = [
     "Trend",
     "TriggerWindows",
     "__version__",
+    "backtest",
     "brier_score",
     "brier_skill",
     "build_exposure",
@@ -107,8 +115,11 @@ __all__ = [
     "paper_style",
     "plot_comparison",
     "plot_forecast",
+    "plot_hazard",
     "plot_hazard_ratios",
     "plot_reliability",
+    "plot_scenario_timeline",
+    "plot_timeline",
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",
@@ -116,5 +127,6 @@ __all__ = [
     "run_scenario",
     "score_table",
     "validate_events",
+    "write_backtest",
     "write_results",
 ]

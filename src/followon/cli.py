@@ -111,6 +111,39 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from followon.evaluation import backtest, write_backtest
+    from followon.scenarios import load_scenario
+
+    scenario = load_scenario(args.file)
+    result = backtest(
+        scenario,
+        every_days=args.every_days,
+        at_triggers=not args.no_triggers,
+        start=args.start,
+        end=args.end,
+        inference=args.inference,
+        n_jobs=args.jobs,
+        progressbar=not args.quiet,
+        random_seed=args.seed,
+    )
+    path = write_backtest(result, args.out)
+    m = result.meta
+    print(
+        f"{scenario.name}: {m['origins']} origins ({m['first_origin']} … {m['last_origin']}) "
+        f"in {m['seconds']} s; report at {path / 'report.md'}"
+    )
+    return 0
+
+
+def _date_arg(value: str) -> str:
+    try:
+        pd.Timestamp(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of the ``followon`` command."""
     parser = argparse.ArgumentParser(
@@ -158,6 +191,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subfolder", action="store_true", help="write into OUT/<scenario name>")
     p.add_argument("--no-models", action="store_true", help="do not save fitted models (.nc)")
     p.set_defaults(func=_cmd_run)
+
+    p = groups.add_parser(
+        "backtest",
+        help="refit at many past origins, forecast, and score against what happened",
+    )
+    p.add_argument("file", help="scenario YAML file (its outcomes, horizons and hypotheses)")
+    p.add_argument("--out", required=True, help="results folder")
+    p.add_argument(
+        "--every-days", type=int, help="also put an origin every N days (default: triggers only)"
+    )
+    p.add_argument("--from", dest="start", type=_date_arg, help="first origin, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date_arg, help="last origin, YYYY-MM-DD")
+    p.add_argument(
+        "--no-triggers", action="store_true", help="no origins on the day after each trigger"
+    )
+    p.add_argument(
+        "--inference",
+        choices=("fast", "scenario"),
+        default="fast",
+        help="fast: exact or Laplace refits (default); scenario: each hypothesis' own sampler",
+    )
+    p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_backtest)
     return parser
 
 

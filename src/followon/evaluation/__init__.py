@@ -1,5 +1,7 @@
 """Forecast evaluation: proper scoring rules, CORP calibration and backtest score tables."""
 
+from followon.evaluation.backtest import BacktestResult, backtest, backtest_origins
+from followon.evaluation.report import write_backtest
 from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
     brier_score,
@@ -14,6 +16,9 @@ from followon.evaluation.scores import (
 
 __all__ = [
     "BACKTEST_COLUMNS",
+    "BacktestResult",
+    "backtest",
+    "backtest_origins",
     "brier_score",
     "brier_skill",
     "corp_decomposition",
@@ -22,4 +27,5 @@ __all__ = [
     "pav",
     "reliability_curve",
     "score_table",
+    "write_backtest",
 ]

@@ -11,7 +11,7 @@ import pandas as pd
 from followon.errors import DataError, did_you_mean
 from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
 
-__all__ = ["Outcome"]
+__all__ = ["Outcome", "observed_within"]
 
 CountMode = Literal["days", "events", "missiles"]
 
@@ -118,3 +118,21 @@ class Outcome:
             )
         counts.index = pd.DatetimeIndex(counts.index, name="date")
         return counts.astype("int64")
+
+
+def observed_within(
+    counts: pd.Series, origin: pd.Timestamp, horizon_days: int, observed_until: pd.Timestamp
+) -> float:
+    """Resolve a forecast: 1 if an outcome event fell on days ``origin + 1 … origin + H``.
+
+    ``counts`` are outcome counts per day with events (:meth:`Outcome.daily_counts`).
+    Returns 1.0 if an event was observed in the window, 0.0 if the window ended quiet on or
+    before ``observed_until``, and NaN if it is still open at ``observed_until`` (censored:
+    unknown, not "no event").
+    """
+    last = origin + pd.Timedelta(days=horizon_days)
+    dates = counts.index
+    window = dates[(dates > origin) & (dates <= min(last, observed_until))]
+    if len(window):
+        return 1.0
+    return 0.0 if last <= observed_until else float("nan")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from followon.errors import ScenarioError, did_you_mean
 from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
+from followon.exposure.outcomes import Outcome
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
@@ -73,6 +74,16 @@ class OutcomeSpec(_Strict):
     subtype: list[str] = Field(default_factory=list)
     where: dict[str, list[str]] = Field(default_factory=dict)
     count: Literal["days", "events", "missiles"] = "days"
+
+    def build(self) -> Outcome:
+        """Return the :class:`followon.Outcome` this entry describes."""
+        return Outcome(
+            self.id,
+            self.type,
+            tuple(self.subtype),
+            {k: tuple(v) for k, v in self.where.items()},
+            self.count,
+        )
 
     @field_validator("subtype")
     @classmethod

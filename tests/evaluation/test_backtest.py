@@ -1,0 +1,243 @@
+"""Backtests: origins, tables cut at each origin, baselines by hand, censoring, executors, CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import followon as fo
+from followon.cli import main
+from followon.evaluation import backtest_origins
+from followon.evaluation.backtest import _cut
+from followon.scenarios.runner import _covariates
+from tests.hazard.conftest import simulate_events
+
+SCENARIO = """\
+name: sim-backtest
+question: Does a plenum raise the hazard of a launch within 30 days?
+as_of: 2010-01-01
+data: {{file: events.csv, start: 2000-01-01, observed_until: {observed_until}}}
+trigger: {{type: plenary_meeting, date: 2009-12-01}}
+outcomes:
+  - {{id: launch, type: missile_launch}}
+horizons_days: [10, 30]
+hypotheses:
+  - id: steady
+  - id: plenum
+    triggers: [{{type: plenary_meeting, cut_days: [0, 30]}}]
+    sampler: exact
+  - id: clustering
+    self_excitation: {{decay_days: 10}}
+"""
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    # a strong plenum effect: HR 8 for 30 days after each plenum (every 120 days)
+    return simulate_events(4000, 0.005, trigger_every=120, window=30, hr_window=8.0, seed=4)
+
+
+def scenario_file(folder: Path, events: pd.DataFrame, observed_until: str = "2010-12-13") -> Path:
+    out = events.copy()
+    for col in ("date", "end_date"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
+    out.to_csv(folder / "events.csv", index=False)
+    path = folder / "scenario.yaml"
+    path.write_text(SCENARIO.format(observed_until=observed_until), encoding="utf-8")
+    return path
+
+
+def quiet_end(events: pd.DataFrame) -> str:
+    """The last day before the simulation's end with no launch in the 40 days up to it."""
+    launches = events[events["type"] == "missile_launch"]["date"]
+    for day in pd.date_range("2010-12-13", periods=400, freq="-1D"):
+        if not ((launches > day - pd.Timedelta(days=40)) & (launches <= day)).any():
+            return f"{day:%Y-%m-%d}"
+    raise AssertionError("no quiet stretch")
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory: pytest.TempPathFactory, events: pd.DataFrame) -> fo.Scenario:
+    folder = tmp_path_factory.mktemp("bt")
+    return fo.load_scenario(scenario_file(folder, events, observed_until=quiet_end(events)))
+
+
+@pytest.fixture(scope="module")
+def result(scenario: fo.Scenario) -> fo.BacktestResult:
+    return fo.backtest(scenario, every_days=45, n_jobs=1, progressbar=False, random_seed=3)
+
+
+def test_origins_follow_triggers_and_the_calendar(
+    scenario: fo.Scenario, events: pd.DataFrame
+) -> None:
+    plenums = events[events["type"] == "plenary_meeting"]
+    only = backtest_origins(scenario, events)
+    expected = plenums["date"] + pd.Timedelta(days=1)
+    expected = expected[expected >= pd.Timestamp("2001-01-01")]  # a year of training first
+    assert only["origin_date"].tolist() == expected.tolist()
+    assert only["trigger"].tolist() == plenums["event_id"].iloc[-len(expected) :].tolist()
+    grid = backtest_origins(
+        scenario, events, every_days=7, at_triggers=False, start="2005-01-01", end="2005-02-01"
+    )
+    assert grid["origin_date"].dt.strftime("%m-%d").tolist() == [
+        "01-01",
+        "01-08",
+        "01-15",
+        "01-22",
+        "01-29",
+    ]
+    assert (grid["trigger"] == "").all()
+    # a calendar origin on a trigger's origin day is one row, labelled with the trigger
+    day = expected.iloc[3]
+    both = backtest_origins(scenario, events, origins=[day], start=day, end=day)
+    label = plenums.loc[expected.index[3], "event_id"]
+    assert both.to_dict("records") == [{"origin_date": day, "trigger": label}]
+    with pytest.raises(fo.ScenarioError, match="no backtest origins"):
+        backtest_origins(scenario, events, at_triggers=False)
+
+
+@pytest.mark.parametrize("origin", ["2003-05-17", "2008-02-29", "2010-12-14"])
+def test_cut_table_equals_a_table_built_at_the_origin(
+    scenario: fo.Scenario, events: pd.DataFrame, origin: str
+) -> None:
+    o = pd.Timestamp(origin)
+    covs = [
+        fo.TriggerWindows("plenary_meeting", cut_days=(0, 7, 30), overlap="any"),
+        fo.Excitation(10.0),
+        fo.DaysSinceLast((0, 7, 30)),
+        fo.Season("quarter"),
+        fo.Era("late", "2006-01-01", "2007-06-30"),
+        *_covariates(scenario.hypotheses[1], scenario),
+    ]
+    covs[-1] = dataclasses.replace(covs[-1], name="plenum_b")
+    kw = {"start": "2000-01-01", "observed_until": "2010-12-13", "require_events": False}
+    out = fo.Outcome("launch", "missile_launch")
+    full = fo.build_exposure(events, out, as_of="2011-01-01", covariates=covs, **kw)
+    built = fo.build_exposure(events, out, as_of=o, covariates=covs, **kw)
+    cut = _cut(full, o)
+    pd.testing.assert_frame_equal(cut.data, built.data)
+    pd.testing.assert_frame_equal(cut.events, built.events)
+    assert (cut.end, cut.as_of) == (built.end, built.as_of)
+    pd.testing.assert_series_equal(cut.history, built.history)
+
+
+def test_forecast_rows_and_baselines_by_hand(
+    result: fo.BacktestResult, events: pd.DataFrame
+) -> None:
+    f = result.forecasts
+    assert list(f.columns) == list(fo.evaluation.BACKTEST_COLUMNS)
+    hyps = ["steady", "plenum", "ml:plenum", "clustering", "ml:clustering"]
+    assert list(dict.fromkeys(f["hypothesis"])) == [*hyps, "climatology", "recent_rate"]
+    assert len(f) == result.meta["origins"] * 7 * 2
+    # climatology: the daily rate of launch days before the origin, as 1 − exp(−r H)
+    origin = pd.Timestamp(f["origin_date"].unique()[40])
+    row = f[(f["origin_date"] == origin) & (f["hypothesis"] == "climatology")]
+    days = pd.date_range("2000-01-01", origin - pd.Timedelta(days=1))
+    launch_days = events[(events["type"] == "missile_launch") & (events["date"] < origin)]
+    rate = launch_days["date"].nunique() / len(days)
+    np.testing.assert_allclose(row["p_mean"], -np.expm1(-rate * np.array([10, 30])), rtol=1e-12)
+    recent = launch_days[launch_days["date"] >= origin - pd.Timedelta(days=365)]["date"].nunique()
+    rr = f[(f["origin_date"] == origin) & (f["hypothesis"] == "recent_rate")]
+    np.testing.assert_allclose(rr["p_mean"], -np.expm1(-recent / 365 * np.array([10, 30])))
+    assert rr["p_low"].isna().all()
+    # observed: any launch on days origin … origin + H − 1
+    for h, obs in zip(row["horizon_days"], row["observed"], strict=True):
+        hit = events[
+            (events["type"] == "missile_launch")
+            & (events["date"] >= origin)
+            & (events["date"] < origin + pd.Timedelta(days=int(h)))
+        ]
+        assert obs == float(len(hit) > 0), h
+    # the Bayesian hypotheses have intervals around their means
+    bayes = f[f["hypothesis"].isin(["steady", "plenum", "clustering"])]
+    assert ((bayes["p_low"] <= bayes["p_mean"]) & (bayes["p_mean"] <= bayes["p_high"])).all()
+
+
+def test_censored_windows_are_left_out_not_counted_as_quiet(
+    result: fo.BacktestResult, events: pd.DataFrame
+) -> None:
+    f = result.forecasts
+    end = pd.Timestamp(quiet_end(events))
+    assert f["origin_date"].max() <= end + pd.Timedelta(days=1)
+    steady = f[f["hypothesis"] == "steady"]
+    # a window that runs past the data end with no launch before it is unknown, not quiet
+    open_ = steady["origin_date"] + pd.to_timedelta(steady["horizon_days"] - 1, unit="D") > end
+    assert steady.loc[open_, "observed"].isna().all() and open_.sum() > 0
+    assert steady.loc[~open_, "observed"].notna().all()
+    s = result.scores.set_index(["hypothesis", "horizon_days"])
+    for h in (10, 30):
+        n_open = int(open_[steady["horizon_days"] == h].sum())
+        assert s.loc[("steady", h), "n_censored"] == n_open
+        assert s.loc[("steady", h), "n"] + n_open == result.meta["origins"]
+
+
+def test_a_real_trigger_effect_beats_climatology(result: fo.BacktestResult) -> None:
+    s = result.scores.set_index(["hypothesis", "horizon_days"])
+    assert s.loc[("plenum", 30), "brier_skill"] > 0.05
+    assert s.loc[("plenum", 30), "brier"] < s.loc[("steady", 30), "brier"]
+    # the steady hypothesis is climatology with a prior: no skill either way
+    assert abs(s.loc[("steady", 30), "brier_skill"]) < 0.01
+
+
+def test_parallel_and_custom_executors_give_the_same_forecasts(
+    scenario: fo.Scenario, result: fo.BacktestResult
+) -> None:
+    kw = {"every_days": 45, "progressbar": False, "random_seed": 3, "end": "2003-01-01"}
+    serial = result.forecasts[result.forecasts["origin_date"] <= "2003-01-01"]
+    serial = serial.reset_index(drop=True)
+    assert serial["origin_date"].nunique() >= 10
+    with ThreadPoolExecutor(2) as pool:
+        threaded = fo.backtest(scenario, executor=pool, **kw)
+    pd.testing.assert_frame_equal(threaded.forecasts, serial)
+    pooled = fo.backtest(scenario, n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(pooled.forecasts, serial)
+
+
+def test_write_backtest_is_atomic(
+    result: fo.BacktestResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = fo.write_backtest(result, tmp_path / "bt")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "backtest.csv",
+        "backtest.json",
+        "figures",
+        "report.md",
+        "scores.csv",
+    ]
+    assert len(list((out / "figures").glob("reliability_launch_*d.pdf"))) == 2
+    back = pd.read_csv(out / "backtest.csv")
+    assert len(back) == len(result.forecasts)
+    report = (out / "report.md").read_text()
+    assert "## launch, 30 days" in report and "censored" in report
+
+    def boom(*args: object, **kwargs: object) -> list[str]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("followon.evaluation.report._figures", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        fo.write_backtest(result, tmp_path / "new")
+    assert not (tmp_path / "new").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bt"]
+
+
+def test_cli_backtest(tmp_path: Path, events: pd.DataFrame, capsys: pytest.CaptureFixture) -> None:
+    path = scenario_file(tmp_path, events)
+    out = tmp_path / "res"
+    args = ["backtest", str(path), "--out", str(out), "--from", "2008-01-01", "--jobs", "1"]
+    assert main([*args, "--every-days", "60", "--quiet"]) == 0
+    assert "origins (2008-01-" in capsys.readouterr().out
+    assert (out / "scores.csv").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(path.read_text().replace("horizons_days", "horizon_days"))
+    assert main(["backtest", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert "horizon_days: unknown key" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--from", "2008-13-01"])
+    assert exc.value.code == 2
+    assert "'2008-13-01' is not a date" in capsys.readouterr().err

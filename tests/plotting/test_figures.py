@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import pytest
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import EventCollection, PolyCollection
 
 import followon as fo
 from followon.plotting import OKABE_ITO, save_figure, save_figures
@@ -59,11 +63,17 @@ def test_hazard_ratio_and_comparison_plots(result: fo.ScenarioResult) -> None:
     plt.close(fig)
 
 
-def test_same_input_same_pdf_bytes(result: fo.ScenarioResult, tmp_path: Path) -> None:
+@pytest.mark.parametrize("figure", ["forecast", "hazard", "hazard_ratio", "timeline"])
+def test_same_input_same_pdf_bytes(result: fo.ScenarioResult, tmp_path: Path, figure: str) -> None:
     def draw(stem: Path) -> bytes:
         with fo.paper_style("double"):
             fig, ax = plt.subplots()
-            fo.plot_forecast(result, ax=ax)
+            if figure == "forecast":
+                fo.plot_forecast(result, ax=ax)
+            elif figure == "timeline":
+                fo.plot_scenario_timeline(result, ax=ax)
+            else:
+                fo.plot_hazard(result, ax=ax, ratio=figure == "hazard_ratio")
             pdf, png = save_figure(fig, stem)
             plt.close(fig)
         assert png.exists()
@@ -85,8 +95,270 @@ def test_results_folder_has_figures_in_the_report(
     result: fo.ScenarioResult, tmp_path: Path
 ) -> None:
     paths = save_figures(result, tmp_path / "figs")
-    assert len(paths) == 3 * 2  # three figures per outcome, PDF and PNG
+    assert [p.name for p in paths[::2]] == [
+        "timeline.pdf",  # one per result, then four per outcome; PDF and PNG each
+        "forecast_any_missile.pdf",
+        "hazard_any_missile.pdf",
+        "hazard_ratios_any_missile.pdf",
+        "comparison_any_missile.pdf",
+    ]
+    assert len(paths) == 2 * 5 and all(p.exists() for p in paths)
     out = fo.write_results(result, tmp_path / "res", save_models=False)
     report = (out / "report.md").read_text()
     assert "![forecast_any_missile](figures/forecast_any_missile.png)" in report
+    assert "![hazard_any_missile](figures/hazard_any_missile.png)" in report
+    assert "![timeline](figures/timeline.png)" in report
     assert (out / "figures" / "forecast_any_missile.pdf").exists()
+    assert (out / "figures" / "timeline.pdf").exists()
+    saved = pd.read_csv(out / "hazard_curves.csv")
+    pd.testing.assert_frame_equal(saved, result.hazard_curves, check_dtype=False)
+    curves = pd.read_csv(out / "curves.csv", keep_default_na=False)
+    assert set(curves["what_if"]) == {"", "drills"}
+
+
+# --- what-if lines, hazard over time, timeline -------------------------------------------------
+
+
+def test_runner_stores_what_if_curves_hazard_curves_and_events(
+    result: fo.ScenarioResult,
+) -> None:
+    c = result.curves
+    assert list(c.columns[:4]) == ["hypothesis", "outcome", "what_if", "horizon_days"]
+    assert c.groupby(["hypothesis", "what_if"]).size().to_dict() == {
+        ("politburo", ""): 60,
+        ("politburo", "drills"): 60,
+        ("steady", ""): 60,
+        ("steady", "drills"): 60,
+    }
+    h = result.hazard_curves
+    assert list(h.columns) == [
+        "hypothesis",
+        "outcome",
+        "day",
+        "hazard_mean",
+        "hazard_low",
+        "hazard_high",
+        "hazard_low50",
+        "hazard_high50",
+        "ratio_mean",
+        "ratio_low",
+        "ratio_high",
+    ]
+    assert h.groupby("hypothesis")["day"].agg(["min", "max", "size"]).to_dict("list") == {
+        "min": [1, 1],
+        "max": [60, 60],
+        "size": [60, 60],
+    }
+    assert (h["hazard_low"] <= h["hazard_low50"]).all()
+    assert (h["hazard_low50"] <= h["hazard_high50"]).all()
+    assert (h["hazard_high50"] <= h["hazard_high"]).all()
+    steady = h[h["hypothesis"] == "steady"]
+    assert np.allclose(steady[["ratio_mean", "ratio_low", "ratio_high"]], 1.0)  # no covariates
+    # politburo: the ratio on day 45 is the posterior mean of the 31–60 day hazard ratio
+    pb = h[h["hypothesis"] == "politburo"].set_index("day")
+    hr = result.models[("any_missile", "politburo")].summary().loc["politburo_meeting[31-60]"]
+    assert pb.loc[45, "ratio_mean"] == pytest.approx(hr["mean"], rel=1e-9)
+    assert pb.loc[10, "ratio_mean"] != pytest.approx(pb.loc[45, "ratio_mean"])
+    assert result.events is not None and "WPK-CC8-PB6" in set(result.events["event_id"])
+
+
+def _with_distinct_what_if(result: fo.ScenarioResult) -> fo.ScenarioResult:
+    c = result.curves.copy()
+    rows = (c["hypothesis"] == "politburo") & (c["what_if"] == "drills")
+    c.loc[rows, "p_mean"] *= 0.8
+    return dataclasses.replace(result, curves=c)
+
+
+def test_forecast_plot_draws_what_if_lines_that_differ(result: fo.ScenarioResult) -> None:
+    # in the fixture the drills change no covariate, so no line is added (test_forecast_plot)
+    fig, (a1, a2) = plt.subplots(1, 2)
+    fo.plot_forecast(_with_distinct_what_if(result), ax=a1)
+    labels = [t.get_text() for t in a1.get_legend().get_texts()]
+    assert labels == ["steady", "politburo", "politburo · drills", "base rate"]
+    (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo · drills"]
+    assert line.get_color() == OKABE_ITO[1] and line.get_linestyle() == ":"
+    assert line.get_marker() not in ("o", "s", "None")
+    assert len([c for c in a1.collections if isinstance(c, PolyCollection)]) == 2 * 2  # no bands
+    fo.plot_forecast(_with_distinct_what_if(result), ax=a2, what_ifs=False)
+    assert "politburo · drills" not in [ln.get_label() for ln in a2.get_lines()]
+    plt.close(fig)
+
+
+def test_hazard_plot(result: fo.ScenarioResult) -> None:
+    fig, ax = plt.subplots()
+    fo.plot_hazard(result, ax=ax)
+    steps = [ln for ln in ax.get_lines() if ln.get_drawstyle() == "steps-post"]
+    assert [ln.get_label() for ln in steps] == ["steady", "politburo"]
+    assert [ln.get_color() for ln in steps] == list(OKABE_ITO[:2])
+    assert steps[0].get_linestyle() != steps[1].get_linestyle()
+    x, y = steps[1].get_xdata(), steps[1].get_ydata()
+    assert x[0] == 0 and x[-1] == 60 and len(x) == 61 and y[-1] == y[-2]
+    pb = result.hazard_curves.query("hypothesis == 'politburo'")
+    assert np.allclose(y[:-1], pb["hazard_mean"])  # value over (d - 1, d] is day d's hazard
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2 * 2  # 90% and 50% per hypothesis
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "steady",
+        "politburo",
+        "base rate",
+    ]
+    assert ax.get_xlim() == (0.0, 60.0) and ax.get_ylim()[0] == 0.0
+    assert result.hazard_curves["hazard_high"].max() <= ax.get_ylim()[1]
+    assert ax.get_yscale() == "linear" and not ax.get_title()
+    assert ax.get_ylabel() == "daily hazard (any_missile)"
+    assert ax.get_xlabel() == "days after 19 Jan 2022"
+    plt.close(fig)
+
+
+def test_hazard_ratio_over_time_plot(result: fo.ScenarioResult) -> None:
+    fig, ax = plt.subplots()
+    fo.plot_hazard(result, "any_missile", ax=ax, ratio=True)
+    assert ax.get_yscale() == "log"
+    ones = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [1.0, 1.0]]
+    assert len(ones) == 1 and ones[0].get_drawstyle() == "default"  # the line at 1
+    steps = [ln for ln in ax.get_lines() if ln.get_drawstyle() == "steps-post"]
+    assert len(steps) == 2 and np.allclose(steps[0].get_ydata(), 1.0)
+    assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 2  # 90% only
+    lo, hi = ax.get_ylim()
+    h = result.hazard_curves
+    assert lo < h["ratio_low"].min() and h["ratio_high"].max() < hi
+    assert "base rate" not in [ln.get_label() for ln in ax.get_lines()]
+    assert ax.get_ylabel() == "hazard ratio to baseline (any_missile)"
+    with pytest.raises(fo.ModelError, match=r"no outcome 'icbm'"):
+        fo.plot_hazard(result, "icbm", ax=ax)
+    with pytest.raises(fo.ModelError, match=r"no hazard_curves"):
+        fo.plot_hazard(dataclasses.replace(result, hazard_curves=pd.DataFrame()), ax=ax)
+    plt.close(fig)
+
+
+def _events() -> pd.DataFrame:
+    rows = [
+        ("ML-1", "missile_launch", "2023-11-02", None, None),
+        ("ML-2", "missile_launch", "2024-01-14", None, None),
+        ("ML-3", "missile_launch", "2024-05-30", None, None),
+        ("NT-1", "nuclear_test", "2024-02-01", None, None),
+        ("NT-0", "nuclear_test", "2017-09-03", None, None),  # outside the window
+        ("SAT-0", "satellite_launch", "2016-02-07", None, None),  # outside the window
+        ("P9", "plenary_meeting", "2023-12-26", "2023-12-30", "8th CC, 9th plenary meeting"),
+        ("PB20", "politburo_meeting", "2024-05-24", "2024-05-24", "8th CC, 20th Politburo meeting"),
+        ("P10", "plenary_meeting", "2024-06-28", "2024-07-01", "8th CC, 10th plenary meeting"),
+        ("FS", "military_exercise", "2024-03-04", "2024-03-14", "Freedom Shield 2024"),
+        ("UFS", "military_exercise", "2024-08-19", "2024-08-29", "Ulchi Freedom Shield 2024"),
+        ("PUTIN", "summit", "2024-06-19", "2024-06-19", "Kim Jong Un – Vladimir Putin"),
+    ]
+    frame = pd.DataFrame(rows, columns=["event_id", "type", "date", "end_date", "label"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame
+
+
+def _num(day: str) -> float:
+    return float(mdates.date2num(pd.Timestamp(day)))
+
+
+def test_timeline_rows_spans_as_of_and_labels() -> None:
+    with fo.paper_style("double", height_mm=60):
+        _fig, ax = plt.subplots()
+        fo.plot_timeline(
+            _events(),
+            start="2023-10-01",
+            end="2024-09-30",
+            as_of="2024-07-02",
+            forecast_days=90,
+            origin="2024-07-01",
+            highlight=["P10"],
+            ax=ax,
+        )
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "missile launch day",
+        "nuclear test",
+        "party meetings",
+    ]  # only the types with events shown, triggers on top
+    ticks = [
+        (mpl.colors.to_hex(np.asarray(c.get_color()).reshape(-1, 4)[0]), c.get_lineoffset())
+        for c in ax.collections
+        if isinstance(c, EventCollection)
+        for _ in c.get_positions()
+    ]
+    assert ticks.count((OKABE_ITO[0].lower(), 1.0)) == 3  # missile launch days, top point row
+    assert ticks.count((OKABE_ITO[1].lower(), 0.0)) == 1  # the one nuclear test in the window
+    assert sum(y == 2.0 for _, y in ticks) == 3 and len(ticks) == 3 + 1 + 3  # meetings on top
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    shaded = [p for p in ax.patches if not p.get_hatch()]
+    assert len(shaded) == 3  # two exercises and a summit
+    assert len(hatched) == 1
+    x0 = hatched[0].get_x()
+    assert x0 == _num("2024-07-02") and x0 + hatched[0].get_width() == _num("2024-09-30")
+    as_of = [ln for ln in ax.get_lines() if ln.get_label() == "as of 02 Jul 2024"]
+    assert len(as_of) == 1 and as_of[0].get_xdata()[0] == _num("2024-07-02")
+    assert ax.get_xlim() == (_num("2023-10-01"), _num("2024-10-01"))
+    texts = {t.get_text(): t for t in ax.texts}
+    assert set(texts) == {"CC8 P9", "CC8 PB20", "CC8 P10"}  # room for every label in a year
+    assert texts["CC8 P10"].get_color() == OKABE_ITO[1]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["US–ROK exercise", "summit"]
+    assert "forecast window (90 d)" in legend and "as of 02 Jul 2024" in legend
+    assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    assert not ax.get_title()
+    with pytest.raises(fo.DataError, match=r"no event type 'missle_launch' \(did you mean"):
+        fo.plot_timeline(_events(), start="2024-01-01", end="2024-02-01", types=["missle_launch"])
+    plt.close("all")
+
+
+def test_timeline_over_fifteen_years_labels_only_what_fits() -> None:
+    events = fo.load_events()
+    with fo.paper_style("double", height_mm=60):
+        fig, ax = plt.subplots()
+        fo.plot_timeline(events, start="2012-01-01", end="2026-06-30", as_of="2026-01-01", ax=ax)
+        fig.canvas.draw()
+    formatter = ax.xaxis.get_major_formatter()
+    assert isinstance(formatter, mdates.DateFormatter) and formatter.fmt == "%Y"
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert labels[0] == "2012" and len(labels) == 15  # one per year, none skipped or doubled
+    meetings = events[
+        events["type"].isin(["party_congress", "plenary_meeting", "politburo_meeting"])
+    ]
+    meetings = meetings[(meetings["date"] >= "2012-01-01") & (meetings["date"] <= "2026-06-30")]
+    assert 10 <= len(ax.texts) < len(meetings) / 2  # not every meeting is labelled
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    assert all(ax.bbox.x0 <= b.x0 and b.x1 <= ax.bbox.x1 for b in boxes)
+    point_rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert point_rows == [
+        "missile launch day",
+        "nuclear test",
+        "satellite launch",
+        "balloon round",
+        "party meetings",
+    ]
+    plt.close(fig)
+
+
+def test_scenario_timeline(result: fo.ScenarioResult) -> None:
+    _fig, ax = plt.subplots()
+    fo.plot_scenario_timeline(result, ax=ax)
+    assert ax.get_xlim() == (_num("2014-01-01"), _num("2022-03-21"))  # data.start … origin + 60 d
+    (window,) = [p for p in ax.patches if p.get_hatch()]
+    assert window.get_x() == _num("2022-01-20") and window.get_width() == 60
+    highlighted = [t for t in ax.texts if t.get_color() == OKABE_ITO[1]]
+    assert [t.get_text() for t in highlighted] == ["CC8 PB6"]
+    hypothetical = dataclasses.replace(
+        result,
+        trigger={
+            "event_id": None,
+            "type": "plenary_meeting",
+            "date": "2022-01-15",
+            "end_date": "2022-01-18",
+            "hypothetical": True,
+        },
+        origin=pd.Timestamp("2022-01-18"),
+    )
+    _fig2, ax2 = plt.subplots()
+    fo.plot_scenario_timeline(hypothetical, ax=ax2)
+    assert [t.get_text() for t in ax2.texts if t.get_color() == OKABE_ITO[1]] == ["plenum?"]
+    with pytest.raises(fo.ModelError, match=r"keeps no events"):
+        fo.plot_scenario_timeline(dataclasses.replace(result, events=None))
+    plt.close("all")

@@ -195,6 +195,7 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
         "forecast.csv",
         "comparison.csv",
         "curves.csv",
+        "hazard_curves.csv",
         "diagnostics.csv",
         "forecast.json",
         "report.md",

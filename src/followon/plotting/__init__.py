@@ -3,19 +3,24 @@
 from followon.plotting.figures import (
     plot_comparison,
     plot_forecast,
+    plot_hazard,
     plot_hazard_ratios,
     save_figures,
 )
 from followon.plotting.reliability import plot_reliability
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
+from followon.plotting.timeline import plot_scenario_timeline, plot_timeline
 
 __all__ = [
     "OKABE_ITO",
     "paper_style",
     "plot_comparison",
     "plot_forecast",
+    "plot_hazard",
     "plot_hazard_ratios",
     "plot_reliability",
+    "plot_scenario_timeline",
+    "plot_timeline",
     "save_figure",
     "save_figures",
 ]

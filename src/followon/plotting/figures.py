@@ -13,7 +13,16 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 from followon.errors import ModelError, did_you_mean
 from followon.plotting.style import OKABE_ITO, STYLES
 
-__all__ = ["plot_comparison", "plot_forecast", "plot_hazard_ratios", "save_figures"]
+__all__ = [
+    "plot_comparison",
+    "plot_forecast",
+    "plot_hazard",
+    "plot_hazard_ratios",
+    "save_figures",
+]
+
+WHAT_IF_MARKERS = ("x", "+", "*", "1", "P")
+"""Marker of each what-if line (drawn dotted, in its hypothesis' colour)."""
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -38,18 +47,27 @@ def plot_forecast(
     *,
     ax: Axes | None = None,
     base_rate: bool = True,
+    what_ifs: bool = True,
 ) -> Axes:
     """P(outcome within H days) for H = 1 … max, one line per hypothesis with 50% and 90% bands.
 
     Draws the climatological base rate (1 − exp(−r H), r the outcome's daily rate over the
     fitted window) as a grey line, dotted verticals at the scenario's horizons and, when known,
     the day of the first observed outcome event after the origin.
+
+    With ``what_ifs`` (default), each what-if of the scenario adds a dotted line without bands
+    in its hypothesis' colour, labelled ``hypothesis · what-if``, where it differs from the
+    hypothesis' own curve (a what-if about exercises leaves a model without an exercise
+    covariate unchanged, and an identical line would only hide the first).
     """
     ax = _axes(ax)
     curves = result.curves
     outcome = _pick(list(curves["outcome"].unique()), outcome, "outcome")
     sub = curves[curves["outcome"] == outcome]
-    for i, (hyp, c) in enumerate(sub.groupby("hypothesis", sort=False)):
+    if "what_if" not in sub:
+        sub = sub.assign(what_if="")
+    base = sub[sub["what_if"] == ""]
+    for i, (hyp, c) in enumerate(base.groupby("hypothesis", sort=False)):
         colour, style = OKABE_ITO[i % len(OKABE_ITO)], STYLES[i % len(STYLES)]
         x = c["horizon_days"].to_numpy()
         ax.fill_between(x, c["p_low"], c["p_high"], color=colour, alpha=0.15, linewidth=0)
@@ -64,6 +82,8 @@ def plot_forecast(
             marker=style["marker"],
             markevery=max(len(x) // 6, 1),
         )
+        if what_ifs:
+            _what_if_lines(ax, sub[(sub["hypothesis"] == hyp) & (sub["what_if"] != "")], c, colour)
     x = np.arange(1, int(sub["horizon_days"].max()) + 1)
     if base_rate:
         table = next(m.table_ for (o, _), m in result.models.items() if o == outcome)
@@ -90,6 +110,25 @@ def plot_forecast(
     ax.set_ylabel(f"P({outcome} within H days)")
     ax.legend(loc="best")
     return ax
+
+
+def _what_if_lines(ax: Axes, rows: Any, own: Any, colour: str) -> None:
+    own_p = own["p_mean"].to_numpy()
+    for j, (what_if, w) in enumerate(rows.groupby("what_if", sort=False)):
+        p = w["p_mean"].to_numpy()
+        if len(p) == len(own_p) and np.allclose(p, own_p, rtol=1e-9, atol=1e-12):
+            continue
+        x = w["horizon_days"].to_numpy()
+        ax.plot(
+            x,
+            p,
+            color=colour,
+            linestyle=":",
+            linewidth=0.9,
+            marker=WHAT_IF_MARKERS[j % len(WHAT_IF_MARKERS)],
+            markevery=(max(len(x) // 12, 1), max(len(x) // 6, 1)),
+            label=f"{w['hypothesis'].iloc[0]} · {what_if}",
+        )
 
 
 def _first_event_day(result: Any, outcome: str, max_days: int) -> int | None:
@@ -129,18 +168,121 @@ def plot_hazard_ratios(
         )
     ax.set_yticks(y, [f"{r[0]}: {r[1]}\nP(HR > 1) = {r[5]:.2f}" for r in rows])
     ax.set_xscale("log")
-    lo_x = min(r[3] for r in rows)
-    hi_x = max(r[4] for r in rows)
+    _log_ticks(ax.xaxis, min(r[3] for r in rows), max(r[4] for r in rows))
+    ax.axvline(1.0, color="0.4", linewidth=0.6)
+    ax.set_xlabel(f"hazard ratio ({ci_prob:.0%} interval)")
+    return ax
+
+
+def _log_ticks(axis: Any, lo: float, hi: float) -> None:
+    """Round-number major ticks (0.01 … 100) covering [lo, hi] on a log axis, no minor labels."""
     ticks = [
         t
         for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-        if lo_x / 1.5 <= t <= hi_x * 1.5
+        if lo / 1.5 <= t <= hi * 1.5
     ]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.axvline(1.0, color="0.4", linewidth=0.6)
-    ax.set_xlabel(f"hazard ratio ({ci_prob:.0%} interval)")
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def plot_hazard(
+    result: Any,
+    outcome: str | None = None,
+    *,
+    ax: Axes | None = None,
+    ratio: bool = False,
+    base_rate: bool = True,
+) -> Axes:
+    """Posterior daily hazard on days 1 … max after the origin, stepped, one line per hypothesis.
+
+    The model's hazard is constant within a day, so each curve is a step: the value over
+    (d − 1, d] is the hazard of day *d*. Bands are the 90% and 50% posterior intervals
+    (``result.hazard_curves``, computed by :func:`followon.run_scenario`); the grey line is the
+    outcome's daily rate over the fitted window, dotted verticals the scenario's horizons.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+    outcome : str, optional
+        Default: the first outcome.
+    ax : matplotlib Axes, optional
+    ratio : bool
+        Plot the hazard relative to each hypothesis' own baseline rate instead (a log axis
+        with a line at 1; 90% band only). A hypothesis without covariates is 1 throughout.
+    base_rate : bool
+        Draw the outcome's daily rate (hazard scale only).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ModelError
+        An unknown outcome, or a result without ``hazard_curves``.
+    """
+    ax = _axes(ax)
+    hc = result.hazard_curves
+    if hc is None or not len(hc):
+        raise ModelError(
+            "this result has no hazard_curves; rerun the scenario with followon.run_scenario."
+        )
+    outcome = _pick(list(hc["outcome"].unique()), outcome, "outcome")
+    sub = hc[hc["outcome"] == outcome]
+    key = "ratio" if ratio else "hazard"
+    for i, (hyp, c) in enumerate(sub.groupby("hypothesis", sort=False)):
+        colour, style = OKABE_ITO[i % len(OKABE_ITO)], STYLES[i % len(STYLES)]
+        day = c["day"].to_numpy()
+        edges = np.r_[day[0] - 1, day]  # the value at edges[k] holds on (edges[k], edges[k+1]]
+
+        def step(column: str, c: Any = c) -> np.ndarray:
+            v = c[column].to_numpy()
+            return np.r_[v, v[-1]]
+
+        bands = [("low", "high", 0.15)] + ([] if ratio else [("low50", "high50", 0.25)])
+        for lo, hi, alpha in bands:
+            ax.fill_between(
+                edges,
+                step(f"{key}_{lo}"),
+                step(f"{key}_{hi}"),
+                step="post",
+                color=colour,
+                alpha=alpha,
+                linewidth=0,
+            )
+        ax.plot(
+            edges,
+            step(f"{key}_mean"),
+            drawstyle="steps-post",
+            color=colour,
+            linestyle=style["linestyle"],
+            marker=style["marker"],
+            markevery=(i % 3 * max(len(edges) // 18, 1) + 1, max(len(edges) // 6, 1)),
+            label=str(hyp),
+        )
+    n = int(sub["day"].max())
+    if ratio:
+        ax.set_yscale("log")
+        y_lo = min(float(sub["ratio_low"].min()), 1.0)
+        y_hi = max(float(sub["ratio_high"].max()), 1.0)
+        ax.set_ylim(y_lo / 1.25, y_hi * 1.25)
+        _log_ticks(ax.yaxis, y_lo, y_hi)
+        ax.axhline(1.0, color="0.4", linewidth=0.6, zorder=1)
+        ax.set_ylabel(f"hazard ratio to baseline ({outcome})")
+    else:
+        if base_rate:
+            table = next(m.table_ for (o, _), m in result.models.items() if o == outcome)
+            rate = table.data["events"].sum() / table.data["exposure"].sum()
+            ax.plot([0, n], [rate, rate], color="0.55", linewidth=0.8, label="base rate", zorder=1)
+        top = float(sub["hazard_high"].max())
+        ax.set_ylim(0, top * 1.15)
+        ax.set_ylabel(f"daily hazard ({outcome})")
+    for h in result.scenario.horizons_days:
+        ax.axvline(h, color="0.6", linestyle=":", linewidth=0.6, zorder=0)
+    ax.set_xlim(0, n)
+    ax.set_xlabel(f"days after {result.origin:%d %b %Y}")
+    ax.legend(loc="best")
     return ax
 
 
@@ -164,19 +306,39 @@ def plot_comparison(result: Any, outcome: str | None = None, *, ax: Axes | None 
 
 
 def save_figures(result: Any, folder: str | Path) -> list[Path]:
-    """Draw and save every figure ``followon run`` writes (PDF + PNG, one set per outcome)."""
+    """Draw and save every figure ``followon run`` writes (PDF + PNG).
+
+    One timeline of the scenario (double column, when the result keeps its events), then per
+    outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios and
+    comparison (single column).
+    """
     from followon.plotting.style import paper_style, save_figure
+    from followon.plotting.timeline import plot_scenario_timeline
 
     paths: list[Path] = []
+    if getattr(result, "events", None) is not None:
+        with paper_style("double", height_mm=TIMELINE_HEIGHT_MM):
+            fig, ax = plt.subplots()
+            plot_scenario_timeline(result, ax=ax)
+            paths += save_figure(fig, Path(folder) / "timeline")
+            plt.close(fig)
+    has_hazard = len(getattr(result, "hazard_curves", ())) > 0
     for outcome in result.curves["outcome"].unique():
         for name, fn, height in (
             ("forecast", plot_forecast, None),
+            ("hazard", plot_hazard, None),
             ("hazard_ratios", plot_hazard_ratios, 75.0),
             ("comparison", plot_comparison, 45.0),
         ):
+            if fn is plot_hazard and not has_hazard:
+                continue
             with paper_style("single", height_mm=height):
                 fig, ax = plt.subplots()
                 fn(result, outcome, ax=ax)
                 paths += save_figure(fig, Path(folder) / f"{name}_{outcome}")
                 plt.close(fig)
     return paths
+
+
+TIMELINE_HEIGHT_MM = 62.0
+"""Height of the double-column timeline ``followon run`` writes."""

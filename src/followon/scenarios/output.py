@@ -195,8 +195,9 @@ def write_results(
 ) -> Path:
     """Write the results folder ``out_dir`` atomically and return its path.
 
-    Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``diagnostics.csv``,
-    ``forecast.json``, ``report.md``, ``scenario.yaml`` (a copy) and ``models/*.nc``. Everything
+    Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``hazard_curves.csv``,
+    ``diagnostics.csv``, ``bayes_factors.csv``, ``forecast.json``, ``report.md``,
+    ``scenario.yaml`` (a copy), ``figures/*.pdf|png`` and ``models/*.nc``. Everything
     is written to a temporary sibling folder first and moved into place at the end, so a
     failure leaves no half-written folder (and an existing folder is only replaced whole).
     """
@@ -209,6 +210,8 @@ def write_results(
         result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
+        if len(result.hazard_curves):
+            result.hazard_curves.to_csv(tmp / "hazard_curves.csv", index=False)
         result.diagnostics.to_csv(tmp / "diagnostics.csv", index=False)
         result.bayes_factors.to_csv(tmp / "bayes_factors.csv", index=False)
         (tmp / "forecast.json").write_text(

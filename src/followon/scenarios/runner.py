@@ -65,8 +65,9 @@ class ScenarioResult:
     comparison : DataFrame
         Per outcome: ``hypothesis, elpd, se, d_elpd, dse, weight, method, blocks``.
     curves : DataFrame
-        ``hypothesis, outcome, horizon_days, p_mean, p_low, p_high`` for every day up to the
-        longest horizon (no what-if), for figures.
+        ``hypothesis, outcome, what_if, horizon_days, p_mean, p_low, p_high, p_low50,
+        p_high50`` for every day up to the longest horizon (``what_if`` "" for none), for
+        figures.
     diagnostics : DataFrame
         Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences, warning``.
     models : dict
@@ -75,6 +76,13 @@ class ScenarioResult:
         Savage–Dickey BF10 of each hypothesis against the no-covariate one (when the scenario
         has one), across prior widths: ``outcome, hypothesis, versus, prior_scale,
         beta_prior_sd, bf10, log10_bf10, reading``.
+    hazard_curves : DataFrame
+        Posterior daily hazard on days 1 … longest horizon after the origin (no what-if):
+        ``hypothesis, outcome, day, hazard_mean, hazard_low, hazard_high`` (90%),
+        ``hazard_low50, hazard_high50`` (50%) and the ratio to the hypothesis' baseline rate
+        ``ratio_mean, ratio_low, ratio_high`` (90%), for figures.
+    events : DataFrame or None
+        The event history the scenario was run on, for the timeline figure.
     """
 
     scenario: Scenario
@@ -89,6 +97,8 @@ class ScenarioResult:
     quick: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
     bayes_factors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hazard_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame | None = None
 
 
 def _events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
@@ -310,6 +320,57 @@ def _psis_loo(models: dict[str, PiecewiseHazard]) -> pd.DataFrame:
     return out
 
 
+_CURVE_COLUMNS = [
+    "hypothesis",
+    "outcome",
+    "what_if",
+    "horizon_days",
+    "p_mean",
+    "p_low",
+    "p_high",
+    "p_low50",
+    "p_high50",
+]
+_HAZARD_COLUMNS = [
+    "hypothesis",
+    "outcome",
+    "day",
+    "hazard_mean",
+    "hazard_low",
+    "hazard_high",
+    "hazard_low50",
+    "hazard_high50",
+    "ratio_mean",
+    "ratio_low",
+    "ratio_high",
+]
+
+
+def _hazard_curve(
+    model: PiecewiseHazard, origin: pd.Timestamp, days: int, trigger: dict[str, Any] | None
+) -> pd.DataFrame:
+    """Posterior daily hazard on days 1 … ``days`` after ``origin`` and its ratio to baseline."""
+    hazard = model.hazard(model.future_design(origin, days, trigger=trigger))  # draws × days
+    lam0 = np.asarray(model.idata_["posterior"]["baseline_rate"]).reshape(-1)  # chain·draw
+    ratio = hazard / lam0[:, None]
+    q = np.quantile(hazard, [0.05, 0.95, 0.25, 0.75], axis=0)
+    r = np.quantile(ratio, [0.05, 0.95], axis=0)
+    return pd.DataFrame(
+        {
+            "outcome": model.table_.outcome.id,
+            "day": np.arange(1, days + 1),
+            "hazard_mean": hazard.mean(axis=0),
+            "hazard_low": q[0],
+            "hazard_high": q[1],
+            "hazard_low50": q[2],
+            "hazard_high50": q[3],
+            "ratio_mean": ratio.mean(axis=0),
+            "ratio_low": r[0],
+            "ratio_high": r[1],
+        }
+    )
+
+
 def _observed(
     events: pd.DataFrame,
     outcome: Outcome,
@@ -375,6 +436,7 @@ def run_scenario(
         pd.Timestamp(scenario.data.observed_until) if scenario.data.observed_until else None
     )
     forecasts, curves, diags, comparisons = [], [], [], []
+    hazard_curves: list[pd.DataFrame] = []
     notes: list[str] = []
     bayes: list[pd.DataFrame] = []
     first_days: dict[str, int | None] = {}
@@ -419,43 +481,31 @@ def run_scenario(
                 }
             )
             trig = hypothetical if hypothetical is not None else None
+            max_h = max(scenario.horizons_days)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", UserWarning)
                 for w in [None, *scenario.what_if]:
+                    future = _future_events(w.spans) if w is not None and w.spans else None
                     f = model.forecast(
-                        origin,
-                        scenario.horizons_days,
-                        trigger=trig,
-                        future_events=_future_events(w.spans)
-                        if w is not None and w.spans
-                        else None,
+                        origin, scenario.horizons_days, trigger=trig, future_events=future
                     )
                     f.insert(0, "hypothesis", h.id)
                     f.insert(2, "what_if", "" if w is None else w.id)
                     forecasts.append(f)
-                curve = model.forecast_curve(origin, max(scenario.horizons_days), trigger=trig)
-                half = model.forecast_curve(
-                    origin, max(scenario.horizons_days), trigger=trig, ci_prob=0.5
+                    curve = model.forecast_curve(origin, max_h, trigger=trig, future_events=future)
+                    half = model.forecast_curve(
+                        origin, max_h, trigger=trig, future_events=future, ci_prob=0.5
+                    )
+                    curve["p_low50"], curve["p_high50"] = half["p_low"], half["p_high"]
+                    curve.insert(0, "hypothesis", h.id)
+                    curve.insert(2, "what_if", "" if w is None else w.id)
+                    curves.append(curve[_CURVE_COLUMNS])
+                hazard_curves.append(
+                    _hazard_curve(model, origin, max_h, trig).assign(hypothesis=h.id)
                 )
-                curve["p_low50"], curve["p_high50"] = half["p_low"], half["p_high"]
             for c in caught:
                 if str(c.message) not in notes:
                     notes.append(str(c.message))
-            curve.insert(0, "hypothesis", h.id)
-            curves.append(
-                curve[
-                    [
-                        "hypothesis",
-                        "outcome",
-                        "horizon_days",
-                        "p_mean",
-                        "p_low",
-                        "p_high",
-                        "p_low50",
-                        "p_high50",
-                    ]
-                ]
-            )
         null = next((h for h, t in tables.items() if not t.covariate_names), None)
         if null is not None:
             for h_id, model in fitted.items():
@@ -515,4 +565,6 @@ def run_scenario(
             "first_event_day": first_days,
         },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
+        hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS],
+        events=events,
     )

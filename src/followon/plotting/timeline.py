@@ -1,0 +1,432 @@
+"""Event timeline: point events in rows by type, triggers labelled, summits and exercises shaded.
+
+Drawn from an event table (as :func:`followon.load_events` returns it) or from a finished
+scenario result; nothing is fitted here. Readable from one year (monthly ticks, every meeting
+labelled) to fifteen (yearly ticks; meeting labels only where they fit, by priority: the
+highlighted trigger, congresses, plenums, then Politburo meetings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.textpath import TextPath
+
+from followon.errors import DataError, ModelError, did_you_mean
+from followon.events.schema import EVENT_TYPES
+from followon.plotting.style import OKABE_ITO
+
+__all__ = ["POINT_TYPES", "TRIGGER_TYPES", "plot_scenario_timeline", "plot_timeline"]
+
+POINT_TYPES: tuple[str, ...] = (
+    "missile_launch",
+    "nuclear_test",
+    "satellite_launch",
+    "balloon_launch",
+)
+"""Types drawn as ticks, one row each (in this order, top to bottom)."""
+TRIGGER_TYPES: tuple[str, ...] = ("party_congress", "plenary_meeting", "politburo_meeting")
+"""Types drawn as labelled ticks on the trigger row by default (party meetings)."""
+
+_ROW_COLOURS = {
+    "missile_launch": OKABE_ITO[0],
+    "nuclear_test": OKABE_ITO[1],
+    "satellite_launch": OKABE_ITO[3],
+    "balloon_launch": OKABE_ITO[4],
+}
+# (legend label, face colour, alpha, edge): exercises wide and light, summits narrow and outlined
+_SHADES = {
+    "military_exercise": ("US–ROK exercise", "0.86", 1.0, "none"),
+    "summit": ("summit", OKABE_ITO[2], 0.45, OKABE_ITO[2]),
+}
+# (legend label, tick length in rows, line width, label priority: lower is labelled first)
+_TRIGGER_LOOK = {
+    "party_congress": ("party congress", 0.8, 1.4, 1),
+    "plenary_meeting": ("plenum", 0.8, 0.8, 2),
+    "politburo_meeting": ("Politburo", 0.45, 0.6, 3),
+}
+_OTHER_TRIGGER = ("trigger", 0.6, 0.8, 4)
+_ROW_NAMES = {"missile_launch": "missile launch day", "balloon_launch": "balloon round"}
+_HIGHLIGHT = OKABE_ITO[1]
+_LABEL_PT = 5.0
+_LEVEL_PT = 6.5  # vertical step between the two label levels
+_ORD = r"(\d+)(?:st|nd|rd|th)"
+
+
+def _day(value: Any) -> pd.Timestamp:
+    return pd.Timestamp(str(value)).normalize()
+
+
+def _num(dates: Any) -> np.ndarray:
+    """Matplotlib date numbers of the start of each day."""
+    return np.asarray(mdates.date2num(pd.DatetimeIndex(dates).to_numpy()), dtype=float)
+
+
+def _short_label(row: Any) -> str:
+    """Return a few characters for a meeting: ``CC8 P10``, ``CC8 PB6``, ``9th Congress``."""
+    label = row.get("label")
+    label = "" if label is None or pd.isna(label) else str(label)
+    if m := re.match(rf"{_ORD} CC, {_ORD} plenary", label):
+        return f"CC{m[1]} P{m[2]}"
+    if m := re.match(rf"{_ORD} CC, {_ORD} Politburo", label):
+        return f"CC{m[1]} PB{m[2]}"
+    if m := re.match(rf"{_ORD} CC, Politburo", label):
+        return f"CC{m[1]} PB"
+    if m := re.match(rf"{_ORD} Party Congress", label):
+        return f"{m[0].split()[0]} Congress"
+    kind = _TRIGGER_LOOK.get(str(row.get("type")), _OTHER_TRIGGER)[0]
+    if str(row.get("source", "")) == "scenario" or str(row.get("event_id", "")).startswith(
+        "hypothetical"
+    ):
+        return f"{kind}?"
+    if label and len(label) <= 16:
+        return label
+    return str(row.get("event_id") or kind)
+
+
+def _text_width_pt(text: str) -> float:
+    path = TextPath((0, 0), text, size=_LABEL_PT, prop=FontProperties(size=_LABEL_PT))
+    return float(path.get_extents().width)
+
+
+def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
+    """Months (concise labels) up to two years, whole years beyond."""
+    span = (end - start).days
+    if span <= 2 * 366:
+        major = mdates.MonthLocator(interval=1 if span <= 400 else 2)
+        ax.xaxis.set_major_locator(major)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(major, show_offset=False))
+        ax.xaxis.set_minor_locator(mdates.DayLocator(bymonthday=(8, 15, 22)))
+    else:
+        base = 1 if span <= 16 * 366 else 2 if span <= 32 * 366 else 5
+        ax.xaxis.set_major_locator(mdates.YearLocator(base))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+
+
+def _in_window(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    last = frame["end_date"].fillna(frame["date"]) if "end_date" in frame else frame["date"]
+    return frame[(frame["date"] <= end) & (last >= start)]
+
+
+def _trigger_rows(
+    events: pd.DataFrame, triggers: pd.DataFrame | Sequence[str] | None
+) -> pd.DataFrame:
+    if triggers is None:
+        return events[events["type"].isin(TRIGGER_TYPES)]
+    if isinstance(triggers, pd.DataFrame):
+        missing = [c for c in ("type", "date") if c not in triggers.columns]
+        if missing:
+            raise DataError(f"triggers: missing column '{missing[0]}'; needs type and date.")
+        out = triggers.copy()
+        out["date"] = pd.to_datetime(out["date"])
+        out["end_date"] = pd.to_datetime(out["end_date"]) if "end_date" in out else pd.NaT
+        return out
+    _check_types(list(triggers), "triggers")
+    return events[events["type"].isin(list(triggers))]
+
+
+def _check_types(types: list[str], what: str) -> None:
+    for t in types:
+        if t not in EVENT_TYPES:
+            raise DataError(
+                f"{what}: no event type '{t}'{did_you_mean(t, EVENT_TYPES)}; "
+                f"allowed: {', '.join(EVENT_TYPES)}."
+            )
+
+
+def _label_triggers(
+    ax: Axes,
+    rows: pd.DataFrame,
+    y: float,
+    highlight: set[str],
+    blocked: Sequence[float] = (),
+    levels: int = 2,
+) -> None:
+    """Label trigger ticks where the label fits on one of ``levels`` lines, by priority.
+
+    No label but a highlighted one crosses an x in ``blocked`` (the as-of line).
+    """
+    x0, x1 = ax.get_xlim()
+    fig = ax.get_figure(root=True)
+    assert fig is not None
+    # constrained layout widens the axes later, so this underestimates the room: labels that
+    # are placed never overlap
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72.0
+    days_per_pt = (x1 - x0) / width_pt
+    gap = 2.0 * days_per_pt
+    placed: list[list[tuple[float, float]]] = [[] for _ in range(levels)]
+    records: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()} for r in rows.to_dict("records")
+    ]
+
+    def priority(r: dict[str, Any]) -> tuple[int, float]:
+        if r["event_id"] in highlight:
+            return (0, r["x"])
+        return (_TRIGGER_LOOK.get(str(r["type"]), _OTHER_TRIGGER)[3], r["x"])
+
+    for r in sorted(records, key=priority):
+        x, text = float(r["x"]), _short_label(r)
+        w = _text_width_pt(text) * days_per_pt
+        ha, lo, hi = "center", x - w / 2, x + w / 2
+        if r["event_id"] in highlight:  # the as-of line follows the trigger: keep left of it
+            ha, lo, hi = "right", x - w, x
+        elif lo < x0:
+            ha, lo, hi = "left", x - 0.2 * w, x + 0.8 * w
+        elif hi > x1:
+            ha, lo, hi = "right", x - 0.8 * w, x + 0.2 * w
+        if lo < x0 or hi > x1:
+            continue
+        if r["event_id"] not in highlight and any(lo - gap < b < hi + gap for b in blocked):
+            continue
+        for level, taken in enumerate(placed):
+            if all(hi + gap <= a or lo - gap >= b for a, b in taken):
+                taken.append((lo, hi))
+                ax.annotate(
+                    text,
+                    (x, y + 0.42),
+                    xytext=(0, 1.0 + level * _LEVEL_PT),
+                    textcoords="offset points",
+                    ha=ha,
+                    va="bottom",
+                    fontsize=_LABEL_PT,
+                    color=_HIGHLIGHT if r["event_id"] in highlight else "0.15",
+                    annotation_clip=False,
+                )
+                break
+
+
+def plot_timeline(
+    events: pd.DataFrame,
+    *,
+    start: Any,
+    end: Any,
+    as_of: Any = None,
+    forecast_days: int | None = None,
+    origin: Any = None,
+    triggers: pd.DataFrame | Sequence[str] | None = None,
+    highlight: Sequence[str] = (),
+    types: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Events from ``start`` to ``end``: ticks by type, labelled triggers, shaded spans.
+
+    Point events (missile launch days, nuclear tests, satellite launches, balloon rounds) are
+    ``eventplot`` ticks, one row per type; triggers are ticks at their last day on a row of
+    their own at the top, labelled where the label fits; summits and US–ROK exercise windows
+    are shaded across the axes; ``as_of`` is a black line and the forecast window hatched.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Columns ``event_id, type, date`` and optionally ``end_date, label`` (the catalog schema).
+    start, end : date-like
+        First and last day shown. Up to two years the axis has monthly ticks, beyond it years.
+    as_of : date-like, optional
+        The first day not used to fit, drawn as a vertical line.
+    forecast_days : int, optional
+        With ``as_of`` or ``origin``: hatch the days ``origin + 1 … origin + forecast_days``.
+    origin : date-like, optional
+        The day forecasts count from (default: the day before ``as_of``).
+    triggers : DataFrame or sequence of str, optional
+        Rows for the trigger row (may include hypothetical meetings), or event types to take
+        from ``events``; default: party congresses, plenums and Politburo meetings.
+    highlight : sequence of str
+        ``event_id`` of triggers drawn in vermillion and labelled first.
+    types : sequence of str, optional
+        Point-event rows to draw; default: those of :data:`POINT_TYPES` with events shown.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    DataError
+        An unknown event type in ``types`` or ``triggers``, or ``end`` before ``start``.
+    """
+    start, end = _day(start), _day(end)
+    if end < start:
+        raise DataError(f"end {end:%Y-%m-%d} is before start {start:%Y-%m-%d}.")
+    if types is not None:
+        _check_types(list(types), "types")
+    if ax is None:
+        _, ax = plt.subplots()
+    shown = _in_window(events, start, end)
+    x0, x1 = float(_num([start])[0]), float(_num([end + pd.Timedelta(days=1)])[0])
+    ax.set_xlim(x0, x1)
+    handles: list[Any] = []
+
+    for kind, (label, face, alpha, edge) in _SHADES.items():
+        spans = shown[shown["type"] == kind]
+        last = spans["end_date"].fillna(spans["date"]) if "end_date" in spans else spans["date"]
+        for first, final in zip(spans["date"], last, strict=True):
+            a, b = _num([first, final + pd.Timedelta(days=1)])
+            ax.axvspan(a, b, facecolor=face, alpha=alpha, edgecolor=edge, linewidth=0.3, zorder=0)
+        if len(spans):
+            handles.append(Patch(facecolor=face, alpha=alpha, edgecolor=edge, label=label))
+
+    rows = list(types) if types is not None else [t for t in POINT_TYPES if t in set(shown["type"])]
+    n = len(rows)
+    for i, kind in enumerate(rows):
+        dates = shown.loc[shown["type"] == kind, "date"]
+        ax.eventplot(
+            _num(dates) + 0.5,
+            lineoffsets=n - 1 - i,
+            linelengths=0.7,
+            linewidths=0.6,
+            colors=_ROW_COLOURS.get(kind, "0.2"),
+        )
+
+    trig = _in_window(_trigger_rows(events, triggers), start, end).copy()
+    trig["x"] = _num(trig["end_date"].fillna(trig["date"])) + 0.5 if len(trig) else []
+    if "event_id" not in trig:
+        trig["event_id"] = [f"trigger-{k}" for k in range(len(trig))]
+    marked = set(highlight)
+    y_trig = float(n)
+    for trigger_type, group in trig.groupby("type", sort=False):
+        label, length, width, _ = _TRIGGER_LOOK.get(str(trigger_type), _OTHER_TRIGGER)
+        plain = group[~group["event_id"].isin(marked)]
+        ax.eventplot(
+            plain["x"].to_numpy(),
+            lineoffsets=y_trig,
+            linelengths=length,
+            linewidths=width,
+            colors="0.15",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.15",
+                marker="|",
+                linestyle="none",
+                markersize=7 * length,
+                markeredgewidth=width,
+                label=label,
+            )
+        )
+    hot = trig[trig["event_id"].isin(marked)]
+    if len(hot):
+        ax.eventplot(
+            hot["x"].to_numpy(),
+            lineoffsets=y_trig,
+            linelengths=0.9,
+            linewidths=1.4,
+            colors=_HIGHLIGHT,
+            zorder=5,  # above the as-of line that usually follows it
+        )
+    has_triggers = len(trig) > 0
+    as_of_x = [float(_num([_day(as_of)])[0])] if as_of is not None else []
+    if has_triggers:
+        _label_triggers(ax, trig, y_trig, marked, blocked=as_of_x)
+
+    if as_of is not None or origin is not None:
+        origin_day = _day(origin) if origin is not None else _day(as_of) - pd.Timedelta(days=1)
+        if forecast_days:
+            a, b = _num(
+                [
+                    origin_day + pd.Timedelta(days=1),
+                    origin_day + pd.Timedelta(days=1 + forecast_days),
+                ]
+            )
+            window = ax.axvspan(
+                a, b, facecolor="none", edgecolor="0.55", hatch="////", linewidth=0, zorder=0.5
+            )
+            window.set_hatch_linewidth(0.35)
+            window.set_label(f"forecast window ({forecast_days} d)")
+            handles.append(window)
+        if as_of is not None:
+            line = ax.axvline(as_of_x[0], color="black", linewidth=0.7, zorder=4)
+            line.set_label(f"as of {_day(as_of):%d %b %Y}")
+            handles.append(line)
+
+    labels = [_ROW_NAMES.get(t, t.replace("_", " ")) for t in rows]
+    trig_name = "party meetings" if set(trig["type"]) <= set(TRIGGER_TYPES) else "triggers"
+    ticks = [*range(n - 1, -1, -1)] + ([n] if has_triggers else [])
+    ax.set_yticks(ticks, labels + ([trig_name] if has_triggers else []))
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+    ax.set_ylim(-0.6, n + (1.25 if has_triggers else -0.4))
+    _date_axis(ax, start, end)
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=len(handles),
+            handlelength=1.4,
+            columnspacing=1.2,
+            borderaxespad=0.2,
+        )
+    return ax
+
+
+def plot_scenario_timeline(
+    result: Any,
+    *,
+    start: Any = None,
+    types: Sequence[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """:func:`plot_timeline` for a scenario result: its history, trigger and forecast window.
+
+    Shows ``result.events`` from the scenario's ``data.start`` (or ``start``) to the end of the
+    longest horizon, party meetings and the scenario's trigger (highlighted, also when it is
+    hypothetical) on the trigger row, ``as_of`` and the forecast window after the origin.
+
+    Raises
+    ------
+    ModelError
+        The result keeps no events (built by hand rather than by :func:`run_scenario`).
+    """
+    if getattr(result, "events", None) is None:
+        raise ModelError(
+            "this result keeps no events; run the scenario with followon.run_scenario, or call "
+            "plot_timeline(events, start=..., end=...) directly."
+        )
+    s = result.scenario
+    events = result.events
+    horizon = max(s.horizons_days)
+    t = result.trigger
+    kinds = list(dict.fromkeys([*TRIGGER_TYPES, t["type"]]))
+    triggers = events[events["type"].isin(kinds)]
+    key = t.get("event_id")
+    if t.get("hypothetical"):
+        key = f"hypothetical-{t['type']}-{t['date']}"
+        extra = pd.DataFrame(
+            [
+                {
+                    "event_id": key,
+                    "type": t["type"],
+                    "date": pd.Timestamp(t["date"]),
+                    "end_date": pd.Timestamp(t["end_date"]),
+                    "label": None,
+                    "source": "scenario",
+                }
+            ]
+        )
+        triggers = pd.concat([triggers, extra], ignore_index=True)
+    return plot_timeline(
+        events,
+        start=start if start is not None else s.data.start,
+        end=result.origin + pd.Timedelta(days=horizon),
+        as_of=s.as_of,
+        forecast_days=horizon,
+        origin=result.origin,
+        triggers=triggers[["event_id", "type", "date", "end_date", "label", "source"]],
+        highlight=[key] if key else [],
+        types=types,
+        ax=ax,
+    )

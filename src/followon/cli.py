@@ -91,6 +91,20 @@ def _cmd_scenario_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
+    from followon.evaluation import prior_predictive
+    from followon.scenarios import load_scenario
+
+    scenarios = [load_scenario(p) for p in args.files]
+    for s in scenarios:
+        table = prior_predictive(s, random_seed=args.seed)
+        print(f"{s.name}: P(outcome within H days of the trigger) under the priors alone")
+        print("(base_rate: the climatological probability at the fitted window's rate)")
+        with pd.option_context("display.width", 200):
+            print(table.round(3).to_string(index=False))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -179,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = ssub.add_parser("validate", help="check scenario files without fitting")
     p.add_argument("files", nargs="+")
     p.set_defaults(func=_cmd_scenario_validate)
+    p = ssub.add_parser("prior-check", help="what the priors alone say P(outcome within H days) is")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.set_defaults(func=_cmd_scenario_prior_check)
 
     p = groups.add_parser("run", help="run scenario files: fit, forecast, compare, write results")
     p.add_argument("files", nargs="+", help="scenario YAML files")

@@ -20,7 +20,7 @@ from tests.hazard.conftest import simulate_events
 SCENARIO = """\
 name: sim-backtest
 question: Does a plenum raise the hazard of a launch within 30 days?
-as_of: 2010-01-01
+as_of: 2009-12-02
 data: {{file: events.csv, start: 2000-01-01, observed_until: {observed_until}}}
 trigger: {{type: plenary_meeting, date: 2009-12-01}}
 outcomes:

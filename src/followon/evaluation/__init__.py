@@ -1,6 +1,7 @@
 """Forecast evaluation: proper scoring rules, CORP calibration and backtest score tables."""
 
 from followon.evaluation.backtest import BacktestResult, backtest, backtest_origins
+from followon.evaluation.prior import prior_predictive
 from followon.evaluation.report import write_backtest
 from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
@@ -25,6 +26,7 @@ __all__ = [
     "interval_coverage",
     "log_score",
     "pav",
+    "prior_predictive",
     "reliability_curve",
     "score_table",
     "write_backtest",

@@ -373,8 +373,10 @@ class PiecewiseHazard:
                 f"this {type(self).__name__} is not fitted yet; call fit(table) first."
             )
 
-    def _draws(self) -> tuple[np.ndarray, np.ndarray]:
-        post = self.idata_["posterior"].dataset
+    def _draws(self, group: str = "posterior") -> tuple[np.ndarray, np.ndarray]:
+        if group not in ("posterior", "prior"):
+            raise ModelError(f"group must be 'posterior' or 'prior', not '{group}'.")
+        post = self.idata_[group].dataset
         lam0 = _draws_array(post, "baseline_rate")
         names = self.table_.covariate_names
         beta = _draws_array(post, "beta") if names else np.zeros((len(lam0), 0))
@@ -421,10 +423,13 @@ class PiecewiseHazard:
         out.attrs["ci_prob"] = ci_prob
         return out
 
-    def hazard(self, design: pd.DataFrame) -> np.ndarray:
-        """Posterior draws of the daily hazard on the rows of ``design`` (draws × rows)."""
+    def hazard(self, design: pd.DataFrame, *, group: str = "posterior") -> np.ndarray:
+        """Posterior (or ``group="prior"``) draws of the daily hazard on ``design``'s rows.
+
+        Returns an array of shape (draws, rows).
+        """
         self._check_fitted()
-        lam0, beta = self._draws()
+        lam0, beta = self._draws(group)
         names = self.table_.covariate_names
         X = design[names].to_numpy(dtype=float) if names else np.zeros((len(design), 0))
         return lam0[:, None] * np.exp(beta @ X.T)
@@ -467,7 +472,9 @@ class PiecewiseHazard:
             design = _apply_path(design, covariate_path)
         return design
 
-    def _cumhaz(self, origin: pd.Timestamp | None, n_days: int, **kwargs: Any) -> np.ndarray:
+    def _cumhaz(
+        self, origin: pd.Timestamp | None, n_days: int, group: str = "posterior", **kwargs: Any
+    ) -> np.ndarray:
         origin = self.table_.end if origin is None else pd.Timestamp(origin)
         if origin > self.table_.end + pd.Timedelta(days=1):
             warnings.warn(
@@ -479,7 +486,7 @@ class PiecewiseHazard:
             )
         design = self.future_design(origin, n_days, **kwargs)
         self._last_design = design
-        return np.cumsum(self.hazard(design), axis=1)
+        return np.cumsum(self.hazard(design, group=group), axis=1)
 
     def _exact_p_mean(
         self, design: pd.DataFrame, horizons: Sequence[int], elapsed_days: int
@@ -517,6 +524,7 @@ class PiecewiseHazard:
         covariate_path: pd.DataFrame | None = None,
         elapsed_days: int = 0,
         ci_prob: float = 0.9,
+        group: str = "posterior",
     ) -> pd.DataFrame:
         """P(≥ 1 outcome event in (t0, t0 + H]) for each horizon H, with an interval.
 
@@ -535,6 +543,8 @@ class PiecewiseHazard:
         elapsed_days : int
             Live update: days already passed since t0 without an event.
         ci_prob : float
+        group : {"posterior", "prior"}
+            ``prior``: what the priors alone say (a prior-predictive check).
 
         Returns
         -------
@@ -549,10 +559,11 @@ class PiecewiseHazard:
             trigger=trigger,
             future_events=future_events,
             covariate_path=covariate_path,
+            group=group,
         )
         out = horizon_probabilities(cumhaz, horizons, ci_prob=ci_prob, elapsed_days=elapsed_days)
         exact = self._exact_p_mean(self._last_design, out["horizon_days"].tolist(), elapsed_days)
-        if exact is not None:
+        if exact is not None and group == "posterior":
             out["p_mean"] = exact
         origin = self.table_.end if trigger_date is None else pd.Timestamp(trigger_date)
         out.insert(0, "outcome", self.table_.outcome.id)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from followon._io import atomic_folder
 from followon._version import __version__
 from followon.scenarios.runner import ScenarioResult
 
@@ -202,11 +201,7 @@ def write_results(
     failure leaves no half-written folder (and an existing folder is only replaced whole).
     """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
+    with atomic_folder(out) as tmp:
         result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)
@@ -230,16 +225,4 @@ def write_results(
             (tmp / "models").mkdir()
             for (outcome, hyp), model in result.models.items():
                 model.save(tmp / "models" / f"{outcome}__{hyp}.nc")
-        for p in [tmp, *tmp.rglob("*")]:  # mkdtemp/mkstemp make private files: use the umask
-            os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~umask)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old)
-        else:
-            os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
     return out

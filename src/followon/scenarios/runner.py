@@ -44,6 +44,7 @@ from followon.exposure import (
     TriggerWindows,
     build_exposure,
 )
+from followon.exposure.outcomes import observed_within
 from followon.hazard import PiecewiseHazard
 from followon.scenarios.bayes import prior_sensitivity
 from followon.scenarios.schema import HypothesisSpec, Scenario
@@ -371,23 +372,6 @@ def _hazard_curve(
     )
 
 
-def _observed(
-    events: pd.DataFrame,
-    outcome: Outcome,
-    origin: pd.Timestamp,
-    horizon: int,
-    observed_until: pd.Timestamp,
-) -> float:
-    """1 if the outcome happened in (origin, origin + H], 0 if not and fully observed, else NaN."""
-    counts = outcome.daily_counts(events)
-    window = counts[(counts.index > origin) & (counts.index <= origin + pd.Timedelta(days=horizon))]
-    if len(window) and window.index.min() <= observed_until:
-        return 1.0
-    if origin + pd.Timedelta(days=horizon) <= observed_until:
-        return 0.0
-    return float("nan")
-
-
 def run_scenario(
     scenario: Scenario,
     events: pd.DataFrame | None = None,
@@ -442,13 +426,7 @@ def run_scenario(
     first_days: dict[str, int | None] = {}
     models: dict[tuple[str, str], PiecewiseHazard] = {}
     for o_spec in scenario.outcomes:
-        outcome = Outcome(
-            o_spec.id,
-            o_spec.type,
-            tuple(o_spec.subtype),
-            {k: tuple(v) for k, v in o_spec.where.items()},
-            o_spec.count,
-        )
+        outcome = o_spec.build()
         tables: dict[str, ExposureTable] = {}
         fitted: dict[str, PiecewiseHazard] = {}
         for h in scenario.hypotheses:
@@ -544,7 +522,9 @@ def run_scenario(
     ):
         table = models[(str(o), str(h))].table_
         observed.append(
-            _observed(events, table.outcome, origin, int(horizon), table.observed_until)
+            observed_within(
+                table.outcome.daily_counts(events), origin, int(horizon), table.observed_until
+            )
         )
     forecast["observed"] = observed
     forecast = forecast.drop(columns=["elapsed_days"])

@@ -210,6 +210,23 @@ def test_hazard_plot(result: fo.ScenarioResult) -> None:
     plt.close(fig)
 
 
+def test_hazard_plot_goes_log_when_a_burst_would_flatten_the_rest(
+    result: fo.ScenarioResult,
+) -> None:
+    h = result.hazard_curves.copy()
+    burst = (h["hypothesis"] == "politburo") & (h["day"] <= 3)
+    h.loc[burst, ["hazard_mean", "hazard_low50", "hazard_high50", "hazard_high"]] *= 100
+    spiky = dataclasses.replace(result, hazard_curves=h)
+    fig, (a1, a2) = plt.subplots(1, 2)
+    fo.plot_hazard(spiky, ax=a1)
+    assert a1.get_yscale() == "log"
+    lo, hi = a1.get_ylim()
+    assert lo < h["hazard_low"].min() and h["hazard_high"].max() < hi
+    fo.plot_hazard(spiky, ax=a2, log=False)
+    assert a2.get_yscale() == "linear" and a2.get_ylim()[0] == 0.0
+    plt.close(fig)
+
+
 def test_hazard_ratio_over_time_plot(result: fo.ScenarioResult) -> None:
     fig, ax = plt.subplots()
     fo.plot_hazard(result, "any_missile", ax=ax, ratio=True)

@@ -175,12 +175,10 @@ def plot_hazard_ratios(
 
 
 def _log_ticks(axis: Any, lo: float, hi: float) -> None:
-    """Round-number major ticks (0.01 … 100) covering [lo, hi] on a log axis, no minor labels."""
-    ticks = [
-        t
-        for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
-        if lo / 1.5 <= t <= hi * 1.5
-    ]
+    """Major ticks at 1, 2, 5 × 10^k covering [lo, hi] on a log axis, no minor labels."""
+    steps = (1.0, 2.0, 5.0)
+    ticks = [m * 10.0**k for k in range(-5, 3) for m in steps]
+    ticks = [float(f"{t:.6g}") for t in ticks if lo / 1.5 <= t <= hi * 1.5]
     axis.set_major_locator(FixedLocator(ticks))
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_formatter(NullFormatter())
@@ -193,6 +191,7 @@ def plot_hazard(
     ax: Axes | None = None,
     ratio: bool = False,
     base_rate: bool = True,
+    log: bool | None = None,
 ) -> Axes:
     """Posterior daily hazard on days 1 … max after the origin, stepped, one line per hypothesis.
 
@@ -212,6 +211,10 @@ def plot_hazard(
         with a line at 1; 90% band only). A hypothesis without covariates is 1 throughout.
     base_rate : bool
         Draw the outcome's daily rate (hazard scale only).
+    log : bool, optional
+        Log hazard axis (the ratio axis is always logarithmic). Default: when the 90% bands
+        span more than a factor 30 (a burst of self-excitation would otherwise flatten every
+        other curve onto zero).
 
     Returns
     -------
@@ -275,8 +278,15 @@ def plot_hazard(
             table = next(m.table_ for (o, _), m in result.models.items() if o == outcome)
             rate = table.data["events"].sum() / table.data["exposure"].sum()
             ax.plot([0, n], [rate, rate], color="0.55", linewidth=0.8, label="base rate", zorder=1)
-        top = float(sub["hazard_high"].max())
-        ax.set_ylim(0, top * 1.15)
+        top, bottom = float(sub["hazard_high"].max()), float(sub["hazard_low"].min())
+        if log is None:
+            log = top > 30 * max(bottom, 1e-12)
+        if log:
+            ax.set_yscale("log")
+            ax.set_ylim(bottom / 1.3, top * 1.3)
+            _log_ticks(ax.yaxis, bottom, top)
+        else:
+            ax.set_ylim(0, top * 1.15)
         ax.set_ylabel(f"daily hazard ({outcome})")
     for h in result.scenario.horizons_days:
         ax.axvline(h, color="0.6", linestyle=":", linewidth=0.6, zorder=0)

@@ -103,9 +103,13 @@ def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
     """Months (concise labels) up to two years, whole years beyond."""
     span = (end - start).days
     if span <= 2 * 366:
-        major = mdates.MonthLocator(interval=1 if span <= 400 else 2)
+        # January always gets a tick, labelled with the year; within one calendar year the
+        # year is shown at the axis' end instead
+        major = mdates.MonthLocator(bymonth=None if span <= 400 else (1, 3, 5, 7, 9, 11))
         ax.xaxis.set_major_locator(major)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(major, show_offset=False))
+        ax.xaxis.set_major_formatter(
+            mdates.ConciseDateFormatter(major, show_offset=start.year == end.year)
+        )
         ax.xaxis.set_minor_locator(mdates.DayLocator(bymonthday=(8, 15, 22)))
     else:
         base = 1 if span <= 16 * 366 else 2 if span <= 32 * 366 else 5
@@ -175,35 +179,46 @@ def _label_triggers(
             return (0, r["x"])
         return (_TRIGGER_LOOK.get(str(r["type"]), _OTHER_TRIGGER)[3], r["x"])
 
+    def fits(lo: float, hi: float, taken: list[tuple[float, float]], free: bool) -> bool:
+        if lo < x0 or hi > x1:
+            return False
+        if not free and any(lo - gap < b < hi + gap for b in blocked):
+            return False
+        return all(hi + gap <= a or lo - gap >= b for a, b in taken)
+
     for r in sorted(records, key=priority):
         x, text = float(r["x"]), _short_label(r)
         w = _text_width_pt(text) * days_per_pt
-        ha, lo, hi = "center", x - w / 2, x + w / 2
-        if r["event_id"] in highlight:  # the as-of line follows the trigger: keep left of it
-            ha, lo, hi = "right", x - w, x
-        elif lo < x0:
-            ha, lo, hi = "left", x - 0.2 * w, x + 0.8 * w
-        elif hi > x1:
-            ha, lo, hi = "right", x - 0.8 * w, x + 0.2 * w
-        if lo < x0 or hi > x1:
+        hot = r["event_id"] in highlight
+        # centred over the tick, else ending or starting at it; a highlighted trigger's label
+        # ends at its tick, clear of the as-of line that usually follows it
+        options = [("right", x - w, x)]
+        if not hot:
+            options = [("center", x - w / 2, x + w / 2), *options, ("left", x, x + w)]
+        spot = next(
+            (
+                (level, ha, lo, hi)
+                for level, taken in enumerate(placed)
+                for ha, lo, hi in options
+                if fits(lo, hi, taken, hot)
+            ),
+            None,
+        )
+        if spot is None:
             continue
-        if r["event_id"] not in highlight and any(lo - gap < b < hi + gap for b in blocked):
-            continue
-        for level, taken in enumerate(placed):
-            if all(hi + gap <= a or lo - gap >= b for a, b in taken):
-                taken.append((lo, hi))
-                ax.annotate(
-                    text,
-                    (x, y + 0.42),
-                    xytext=(0, 1.0 + level * _LEVEL_PT),
-                    textcoords="offset points",
-                    ha=ha,
-                    va="bottom",
-                    fontsize=_LABEL_PT,
-                    color=_HIGHLIGHT if r["event_id"] in highlight else "0.15",
-                    annotation_clip=False,
-                )
-                break
+        level, ha, lo, hi = spot
+        placed[level].append((lo, hi))
+        ax.annotate(
+            text,
+            (x, y + 0.42),
+            xytext=(0, 1.0 + level * _LEVEL_PT),
+            textcoords="offset points",
+            ha=ha,
+            va="bottom",
+            fontsize=_LABEL_PT,
+            color=_HIGHLIGHT if hot else "0.15",
+            annotation_clip=False,
+        )
 
 
 def plot_timeline(
@@ -295,7 +310,9 @@ def plot_timeline(
         trig["event_id"] = [f"trigger-{k}" for k in range(len(trig))]
     marked = set(highlight)
     y_trig = float(n)
-    for trigger_type, group in trig.groupby("type", sort=False):
+    order = {t: k for k, t in enumerate(TRIGGER_TYPES)}
+    groups = sorted(trig.groupby("type"), key=lambda g: (order.get(str(g[0]), len(order)), g[0]))
+    for trigger_type, group in groups:
         label, length, width, _ = _TRIGGER_LOOK.get(str(trigger_type), _OTHER_TRIGGER)
         plain = group[~group["event_id"].isin(marked)]
         ax.eventplot(

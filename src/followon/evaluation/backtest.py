@@ -52,13 +52,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from followon.errors import ConvergenceWarning, DataError, ScenarioError
+from followon.errors import ConvergenceWarning, ScenarioError
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
 from followon.hazard import PiecewiseHazard
 from followon.hazard.glm import poisson_mode
-from followon.scenarios.runner import _covariates, _events, _model
+from followon.scenarios.runner import _events, _model, hypothesis_table
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["BASELINES", "BacktestResult", "backtest", "backtest_origins"]
@@ -426,9 +426,6 @@ def backtest(
     if events is None:
         events, data_sha = _events(scenario)
     outcomes = [o.build() for o in scenario.outcomes]
-    observed_until = (
-        pd.Timestamp(str(scenario.data.observed_until)) if scenario.data.observed_until else None
-    )
     tic = time.perf_counter()
     # each hypothesis' table on the whole record, built once and cut at each origin
     whole = events["date"].max() + pd.Timedelta(days=1)
@@ -436,20 +433,9 @@ def backtest(
     rebuild: dict[str, bool] = {}
     for outcome in outcomes:
         for h in scenario.hypotheses:
-            try:
-                table = build_exposure(
-                    events,
-                    outcome,
-                    start=f"{scenario.data.start}",
-                    as_of=whole,
-                    covariates=_covariates(h, scenario),
-                    observed_until=observed_until,
-                    require_events=False,
-                )
-            except DataError as exc:
-                raise ScenarioError(
-                    f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': {exc}"
-                ) from None
+            table = hypothesis_table(
+                scenario, events, outcome, h, as_of=whole, require_events=False
+            )
             tables[(outcome.id, h.id)] = table
             rebuild[h.id] = _needs_rebuild(table)
     # an origin after the data end would fit unobserved days as if they were quiet

@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from followon.errors import DataError, ScenarioError
 from followon.evaluation.backtest import _fast_model
-from followon.exposure import build_exposure
-from followon.scenarios.runner import _covariates, _events, _resolve_trigger
+from followon.scenarios.runner import _events, _resolve_trigger, hypothesis_table
 from followon.scenarios.schema import Scenario
 
 __all__ = ["prior_predictive"]
@@ -39,26 +37,13 @@ def prior_predictive(
     if events is None:
         events, _ = _events(scenario)
     origin, hypothetical, _ = _resolve_trigger(scenario, events)
-    observed_until = (
-        pd.Timestamp(str(scenario.data.observed_until)) if scenario.data.observed_until else None
-    )
     frames = []
     for o_spec in scenario.outcomes:
         outcome = o_spec.build()
         for h in scenario.hypotheses:
-            try:
-                table = build_exposure(
-                    events,
-                    outcome,
-                    start=f"{scenario.data.start}",
-                    as_of=pd.Timestamp(str(scenario.as_of)),
-                    covariates=_covariates(h, scenario),
-                    observed_until=observed_until,
-                )
-            except DataError as exc:
-                raise ScenarioError(
-                    f"{scenario.source_path}: outcome '{o_spec.id}', hypothesis '{h.id}': {exc}"
-                ) from None
+            table = hypothesis_table(
+                scenario, events, outcome, h, as_of=pd.Timestamp(str(scenario.as_of))
+            )
             # the prior group does not depend on the sampler: use the cheapest exact fit
             model = _fast_model(h, table).fit(
                 table, draws=draws, chains=1, random_seed=random_seed, progressbar=False

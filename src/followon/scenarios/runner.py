@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import gammaln, logsumexp
 
-from followon.errors import ConvergenceWarning, ScenarioError, did_you_mean
+from followon.errors import ConvergenceWarning, DataError, ScenarioError, did_you_mean
 from followon.events import load_events, read_events
 from followon.events.catalog import catalog_path
 from followon.exposure import (
@@ -185,6 +185,33 @@ def _covariates(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
         last = pd.Timestamp(scenario.as_of) - pd.Timedelta(days=1)
         covs.append(Trend(f"{scenario.data.start}", f"{last:%Y-%m-%d}", h.trend_df))
     return covs
+
+
+def hypothesis_table(
+    scenario: Scenario,
+    events: pd.DataFrame,
+    outcome: Outcome,
+    h: HypothesisSpec,
+    *,
+    as_of: pd.Timestamp,
+    require_events: bool = True,
+) -> ExposureTable:
+    """Build the exposure table of one hypothesis and outcome; errors name the file and keys."""
+    observed_until = scenario.data.observed_until
+    try:
+        return build_exposure(
+            events,
+            outcome,
+            start=f"{scenario.data.start}",
+            as_of=as_of,
+            covariates=_covariates(h, scenario),
+            observed_until=None if observed_until is None else pd.Timestamp(str(observed_until)),
+            require_events=require_events,
+        )
+    except DataError as exc:
+        raise ScenarioError(
+            f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': {exc}"
+        ) from None
 
 
 def _model(h: HypothesisSpec, *, log_likelihood: bool) -> PiecewiseHazard:
@@ -395,8 +422,6 @@ def run_scenario(
         A trigger not in the history, an outcome matching no events, too little history for
         the comparison, ... — one line naming the file and the key.
     """
-    from followon.errors import DataError
-
     if events is None:
         events, data_sha = _events(scenario)
     else:
@@ -416,9 +441,6 @@ def run_scenario(
     if quick:
         sampling.update(QUICK)
         origins = min(origins, 2)
-    observed_until = (
-        pd.Timestamp(scenario.data.observed_until) if scenario.data.observed_until else None
-    )
     forecasts, curves, diags, comparisons = [], [], [], []
     hazard_curves: list[pd.DataFrame] = []
     notes: list[str] = []
@@ -430,19 +452,7 @@ def run_scenario(
         tables: dict[str, ExposureTable] = {}
         fitted: dict[str, PiecewiseHazard] = {}
         for h in scenario.hypotheses:
-            try:
-                table = build_exposure(
-                    events,
-                    outcome,
-                    start=f"{scenario.data.start}",
-                    as_of=as_of,
-                    covariates=_covariates(h, scenario),
-                    observed_until=observed_until,
-                )
-            except DataError as exc:
-                raise ScenarioError(
-                    f"{scenario.source_path}: outcome '{o_spec.id}', hypothesis '{h.id}': {exc}"
-                ) from None
+            table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
             model = _model(h, log_likelihood=scenario.compare.method == "psis-loo")
             messages = _fit(model, table, sampling)
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model

@@ -3,6 +3,7 @@
 from followon.evaluation.backtest import BacktestResult, backtest, backtest_origins
 from followon.evaluation.prior import prior_predictive
 from followon.evaluation.report import write_backtest
+from followon.evaluation.sbc import SBCResult, sbc_uniformity, simulation_based_calibration
 from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
     brier_score,
@@ -18,6 +19,7 @@ from followon.evaluation.scores import (
 __all__ = [
     "BACKTEST_COLUMNS",
     "BacktestResult",
+    "SBCResult",
     "backtest",
     "backtest_origins",
     "brier_score",
@@ -28,6 +30,8 @@ __all__ = [
     "pav",
     "prior_predictive",
     "reliability_curve",
+    "sbc_uniformity",
     "score_table",
+    "simulation_based_calibration",
     "write_backtest",
 ]

@@ -8,6 +8,7 @@ from followon.plotting.figures import (
     save_figures,
 )
 from followon.plotting.reliability import plot_reliability
+from followon.plotting.sbc import plot_sbc_ecdf
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
 from followon.plotting.timeline import plot_scenario_timeline, plot_timeline
 
@@ -19,6 +20,7 @@ __all__ = [
     "plot_hazard",
     "plot_hazard_ratios",
     "plot_reliability",
+    "plot_sbc_ecdf",
     "plot_scenario_timeline",
     "plot_timeline",
     "save_figure",

@@ -3,7 +3,8 @@
 Run: python examples/seed_questions.py [--full]
 
 For every file in scenarios/: load it, run it (quick: 2 chains × 500 draws unless --full),
-and print the 60-day probabilities per hypothesis and the comparison's verdict.
+print the 60-day probabilities per hypothesis and the comparison's verdict, and save each
+outcome's probability-by-horizon figure (PDF, single column) to results/examples/.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import sys
 import warnings
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 import followon as fo
+from followon.plotting import save_figure
 
 quick = "--full" not in sys.argv
+figures = Path(__file__).resolve().parents[1] / "results" / "examples"
 warnings.simplefilter("ignore", fo.ConvergenceWarning)  # listed in each result's diagnostics
 for path in sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml")):
     scenario = fo.load_scenario(path)
@@ -33,3 +38,10 @@ for path in sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.y
         print(
             f"  {outcome}: best held-out fit '{best['hypothesis']}' (weight {best['weight']:.2f})"
         )
+    for outcome in result.curves["outcome"].unique():
+        with fo.paper_style("single"):
+            fig, ax = plt.subplots()
+            fo.plot_forecast(result, outcome, ax=ax)
+            paths = save_figure(fig, figures / f"{scenario.name}_{outcome}")
+            plt.close(fig)
+        print(f"  figure: {paths[0]}")

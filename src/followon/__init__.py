@@ -25,6 +25,7 @@ from followon.evaluation import (
     log_score,
     reliability_curve,
     score_table,
+    simulation_based_calibration,
     write_backtest,
 )
 from followon.events import (
@@ -60,6 +61,7 @@ from followon.plotting import (
     plot_hazard,
     plot_hazard_ratios,
     plot_reliability,
+    plot_sbc_ecdf,
     plot_scenario_timeline,
     plot_timeline,
 )
@@ -118,6 +120,7 @@ __all__ = [
     "plot_hazard",
     "plot_hazard_ratios",
     "plot_reliability",
+    "plot_sbc_ecdf",
     "plot_scenario_timeline",
     "plot_timeline",
     "read_cns_missile_database",
@@ -126,6 +129,7 @@ __all__ = [
     "reliability_curve",
     "run_scenario",
     "score_table",
+    "simulation_based_calibration",
     "validate_events",
     "write_backtest",
     "write_results",

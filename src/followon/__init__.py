@@ -53,7 +53,7 @@ from followon.exposure import (
     TriggerWindows,
     build_exposure,
 )
-from followon.hazard import PiecewiseHazard
+from followon.hazard import HawkesHazard, PiecewiseHazard
 from followon.plotting import (
     paper_style,
     plot_comparison,
@@ -88,6 +88,7 @@ __all__ = [
     "EvaluationError",
     "Excitation",
     "ExposureTable",
+    "HawkesHazard",
     "FollowonError",
     "FollowonWarning",
     "ModelError",

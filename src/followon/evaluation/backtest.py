@@ -56,7 +56,6 @@ from followon.errors import ConvergenceWarning, ScenarioError
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
-from followon.hazard import PiecewiseHazard
 from followon.hazard.glm import poisson_mode
 from followon.scenarios.runner import _events, _model, hypothesis_table
 from followon.scenarios.schema import HypothesisSpec, Scenario
@@ -201,9 +200,14 @@ def _needs_rebuild(table: ExposureTable) -> bool:
     )
 
 
-def _fast_model(h: HypothesisSpec, table: ExposureTable) -> PiecewiseHazard:
+def _fast_model(h: HypothesisSpec, table: ExposureTable) -> Any:
+    """Return the hypothesis' model with its fastest sampler (exact or Laplace if it has one)."""
     model = _model(h, log_likelihood=False)
-    if not table.covariate_names or h.sampler == "exact":
+    if h.model == "hawkes":
+        model.sampler = "laplace"
+    elif h.model != "piecewise":
+        pass  # no fast path: the model's own sampler
+    elif not table.covariate_names or h.sampler == "exact":
         model.sampler = "exact"
     else:
         model.sampler = "laplace"
@@ -236,7 +240,7 @@ def _ml_p(model_table: ExposureTable, design: pd.DataFrame, horizons: Sequence[i
 def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[str, Any]]:
     """Fit and forecast every hypothesis at each origin of the chunk (runs in a worker)."""
     rows: list[dict[str, Any]] = []
-    models: dict[tuple[str, str], PiecewiseHazard] = {}  # one per hypothesis: refits reuse it
+    models: dict[tuple[str, str], Any] = {}  # one per hypothesis: refits reuse it
     counts = {o.id: o.daily_counts(job.events) for o in job.outcomes}
     for origin, trigger in origins:
         t0 = origin - pd.Timedelta(days=1)  # forecasts cover days origin … origin + H − 1
@@ -272,7 +276,7 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                     model.fit(table, progressbar=False, **job.sampling)
                 f = model.forecast(t0, job.horizons, ci_prob=job.ci_prob)
                 here += _rows(origin, trigger, h.id, outcome.id, f)
-                if "ml" in job.baselines and table.covariate_names:
+                if "ml" in job.baselines and table.covariate_names and h.model == "piecewise":
                     p = _ml_p(table, model._last_design, job.horizons)
                     here += _point_rows(origin, trigger, f"ml:{h.id}", outcome.id, job.horizons, p)
             assert first is not None

@@ -417,7 +417,11 @@ class PiecewiseHazard:
             ]
         ).set_index("parameter")
         if len(self.diagnostics_):
-            diag = self.diagnostics_.rename(index=lambda s: s.replace("beta[", "").rstrip("]"))
+            diag = self.diagnostics_.rename(
+                index=lambda s: (
+                    s.removeprefix("beta[").removesuffix("]") if s.startswith("beta[") else s
+                )
+            )
             out["r_hat"] = diag["r_hat"].reindex(out.index)
             out["ess_bulk"] = diag["ess_bulk"].reindex(out.index)
         out.attrs["ci_prob"] = ci_prob

@@ -18,6 +18,7 @@ per-day log-likelihood instead (optimistic for time series: prefer ``lfo``).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,13 @@ import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import gammaln, logsumexp
 
-from followon.errors import ConvergenceWarning, DataError, ScenarioError, did_you_mean
+from followon.errors import (
+    ConvergenceWarning,
+    DataError,
+    ModelError,
+    ScenarioError,
+    did_you_mean,
+)
 from followon.events import load_events, read_events
 from followon.events.catalog import catalog_path
 from followon.exposure import (
@@ -45,7 +52,7 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.exposure.outcomes import observed_within
-from followon.hazard import PiecewiseHazard
+from followon.hazard import HawkesHazard, PiecewiseHazard
 from followon.scenarios.bayes import prior_sensitivity
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
@@ -72,7 +79,8 @@ class ScenarioResult:
     diagnostics : DataFrame
         Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences, warning``.
     models : dict
-        ``(outcome, hypothesis) → fitted PiecewiseHazard``.
+        ``(outcome, hypothesis) → the fitted model`` (:class:`PiecewiseHazard`,
+        :class:`HawkesHazard`, ...).
     bayes_factors : DataFrame
         Savage–Dickey BF10 of each hypothesis against the no-covariate one (when the scenario
         has one), across prior widths: ``outcome, hypothesis, versus, prior_scale,
@@ -91,7 +99,7 @@ class ScenarioResult:
     comparison: pd.DataFrame
     curves: pd.DataFrame
     diagnostics: pd.DataFrame
-    models: dict[tuple[str, str], PiecewiseHazard]
+    models: dict[tuple[str, str], Any]
     origin: pd.Timestamp
     trigger: dict[str, Any]
     data_sha256: str
@@ -214,26 +222,47 @@ def hypothesis_table(
         ) from None
 
 
-def _model(h: HypothesisSpec, *, log_likelihood: bool) -> PiecewiseHazard:
+def model_class(name: str) -> type:
+    """Return the class registered as ``name`` (:data:`followon.scenarios.schema.MODELS`)."""
+    classes: dict[str, type] = {"piecewise": PiecewiseHazard, "hawkes": HawkesHazard}
+    return classes[name]
+
+
+def _model(h: HypothesisSpec, *, log_likelihood: bool) -> Any:
+    """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
+    cls = model_class(h.model)
     p = h.priors
-    return PiecewiseHazard(
-        baseline_shape=p.baseline_shape,
-        baseline_mean=p.baseline_mean,
-        beta_sd=p.beta_sd,
-        beta_priors=dict(p.beta_priors) or None,
-        sampler=h.sampler,
-        log_likelihood=log_likelihood,
-    )
+    kwargs: dict[str, Any] = {
+        "baseline_shape": p.baseline_shape,
+        "baseline_mean": p.baseline_mean,
+        "beta_sd": p.beta_sd,
+        "beta_priors": dict(p.beta_priors) or None,
+        "sampler": h.sampler,
+        "log_likelihood": log_likelihood,
+        **h.options,
+    }
+    accepted = inspect.signature(cls).parameters
+    return cls(**{k: v for k, v in kwargs.items() if k in accepted})
 
 
-def _fit(model: PiecewiseHazard, table: ExposureTable, sampling: dict[str, Any]) -> list[str]:
+def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str = "") -> list[str]:
+    """Fit, collecting convergence warnings; bad model settings become a ScenarioError."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(table, progressbar=False, **sampling)
+        try:
+            model.fit(table, progressbar=False, **sampling)
+        except ModelError as exc:
+            raise ScenarioError(f"{where}{exc}") from None
     messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
     for m in messages:
         warnings.warn(m, ConvergenceWarning, stacklevel=3)
     return messages
+
+
+def _where(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
+    return (
+        f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}' (model {h.model}): "
+    )
 
 
 def _future_events(spans: list[Any]) -> pd.DataFrame:
@@ -267,7 +296,7 @@ def stacking_weights(lpd: np.ndarray) -> np.ndarray:
     return w / w.sum()
 
 
-def _block_lpd(model: PiecewiseHazard, rows: pd.DataFrame) -> float:
+def _block_lpd(model: Any, rows: pd.DataFrame) -> float:
     """Log mean_s exp(Σ_d log p(y_d | λ_sd)) for the days in ``rows``."""
     lam = model.hazard(rows) * rows["exposure"].to_numpy()[None, :]
     y = rows["events"].to_numpy(dtype=float)
@@ -310,7 +339,7 @@ def _lfo(
                 observed_until=full[h.id].observed_until,
                 require_events=False,
             )
-            if _fit(model, train, sampling):
+            if _fit(model, train, sampling, _where(scenario, outcome, h)):
                 refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
             rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
             lpd[k, j] = _block_lpd(model, rows)
@@ -336,7 +365,7 @@ def _summarise_comparison(lpd: np.ndarray, ids: list[str]) -> pd.DataFrame:
     )
 
 
-def _psis_loo(models: dict[str, PiecewiseHazard]) -> pd.DataFrame:
+def _psis_loo(models: dict[str, Any]) -> pd.DataFrame:
     import arviz as az
 
     loos = {h: az.loo(m.idata_, pointwise=True) for h, m in models.items()}
@@ -375,11 +404,16 @@ _HAZARD_COLUMNS = [
 
 
 def _hazard_curve(
-    model: PiecewiseHazard, origin: pd.Timestamp, days: int, trigger: dict[str, Any] | None
+    model: Any, origin: pd.Timestamp, days: int, trigger: dict[str, Any] | None
 ) -> pd.DataFrame:
     """Posterior daily hazard on days 1 … ``days`` after ``origin`` and its ratio to baseline."""
     hazard = model.hazard(model.future_design(origin, days, trigger=trigger))  # draws × days
-    lam0 = np.asarray(model.idata_["posterior"]["baseline_rate"]).reshape(-1)  # chain·draw
+    posterior = model.idata_["posterior"]
+    lam0 = (
+        np.asarray(posterior["baseline_rate"]).reshape(-1)  # chain·draw
+        if "baseline_rate" in posterior
+        else np.full(len(hazard), np.nan)
+    )
     ratio = hazard / lam0[:, None]
     q = np.quantile(hazard, [0.05, 0.95, 0.25, 0.75], axis=0)
     r = np.quantile(ratio, [0.05, 0.95], axis=0)
@@ -446,15 +480,15 @@ def run_scenario(
     notes: list[str] = []
     bayes: list[pd.DataFrame] = []
     first_days: dict[str, int | None] = {}
-    models: dict[tuple[str, str], PiecewiseHazard] = {}
+    models: dict[tuple[str, str], Any] = {}
     for o_spec in scenario.outcomes:
         outcome = o_spec.build()
         tables: dict[str, ExposureTable] = {}
-        fitted: dict[str, PiecewiseHazard] = {}
+        fitted: dict[str, Any] = {}
         for h in scenario.hypotheses:
             table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
             model = _model(h, log_likelihood=scenario.compare.method == "psis-loo")
-            messages = _fit(model, table, sampling)
+            messages = _fit(model, table, sampling, _where(scenario, outcome, h))
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
             diag = model.diagnostics_
             diags.append(
@@ -494,11 +528,18 @@ def run_scenario(
             for c in caught:
                 if str(c.message) not in notes:
                     notes.append(str(c.message))
-        null = next((h for h, t in tables.items() if not t.covariate_names), None)
+        null = next(
+            (
+                h.id
+                for h in scenario.hypotheses
+                if h.model == "piecewise" and not tables[h.id].covariate_names
+            ),
+            None,
+        )
         if null is not None:
             for h_id, model in fitted.items():
-                if h_id == null:
-                    continue
+                if h_id == null or type(model) is not PiecewiseHazard:
+                    continue  # Savage–Dickey here is for the piecewise model's β
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
                     bf = prior_sensitivity(model, **sampling)

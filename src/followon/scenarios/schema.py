@@ -22,8 +22,22 @@ from followon.exposure.outcomes import Outcome
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
-MODELS = ("piecewise",)
+MODEL_SAMPLERS: dict[str, tuple[str, ...]] = {
+    "piecewise": ("auto", "exact", "laplace", "pymc", "nutpie", "numpyro"),
+    "hawkes": ("auto", "metropolis", "laplace"),
+}
+"""Registered models (``hypotheses[i].model``) and the samplers each accepts."""
+
+MODEL_OPTIONS: dict[str, tuple[str, ...]] = {
+    "piecewise": (),
+    "hawkes": ("branching_prior", "decay_median", "decay_sd_log"),
+}
+"""Model-specific settings each model accepts under ``hypotheses[i].options``."""
+
+MODELS = tuple(MODEL_SAMPLERS)
 """Registered model names usable as ``hypotheses[i].model``."""
+
+SAMPLER_NAMES = tuple(dict.fromkeys(s for names in MODEL_SAMPLERS.values() for s in names))
 
 # the catalog's own vocabulary (one place: followon.events.schema.EVENT_TYPES)
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
@@ -174,7 +188,8 @@ class HypothesisSpec(_Strict):
     eras: list[EraSpec] = Field(default_factory=list)
     trend_df: int | None = Field(None, ge=1)
     priors: PriorSpec = PriorSpec()
-    sampler: Literal["auto", "exact", "laplace", "pymc", "nutpie", "numpyro"] = "auto"
+    sampler: str = "auto"
+    options: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("model")
     @classmethod
@@ -185,6 +200,28 @@ class HypothesisSpec(_Strict):
                 f"{', '.join(MODELS)}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _fits_the_model(self) -> HypothesisSpec:
+        samplers = MODEL_SAMPLERS[self.model]
+        if self.sampler not in samplers:
+            raise ValueError(
+                f"sampler '{self.sampler}'{did_you_mean(self.sampler, samplers)} is not "
+                f"available for model {self.model}; use one of {', '.join(samplers)}"
+            )
+        allowed = MODEL_OPTIONS[self.model]
+        for key in self.options:
+            if key not in allowed:
+                raise ValueError(
+                    f"options: '{key}'{did_you_mean(key, allowed)} is not a setting of model "
+                    f"{self.model}; allowed: {', '.join(allowed) or 'none'}"
+                )
+        if self.model == "hawkes" and self.self_excitation is not None:
+            raise ValueError(
+                "the hawkes model fits its own self-excitation (branching ratio and decay); "
+                "remove self_excitation from this hypothesis"
+            )
+        return self
 
 
 class WhatIfSpanSpec(_Strict):

@@ -95,7 +95,25 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "  - id: steady\n",
             "  - id: steady\n    model: piecwise\n",
             "hypotheses[0].model: unknown model 'piecwise' (did you mean 'piecewise'?); registered: "
-            "piecewise.",
+            f"{', '.join(fo.scenarios.MODELS)}.",
+        ),
+        (
+            "  - id: steady\n",
+            "  - id: steady\n    model: hawkes\n    sampler: exact\n",
+            "hypotheses[0]: sampler 'exact' is not available for model hawkes; use one of auto, "
+            "metropolis, laplace.",
+        ),
+        (
+            "  - id: steady\n",
+            "  - id: steady\n    model: hawkes\n    options: {decay_mediam: 10}\n",
+            "hypotheses[0]: options: 'decay_mediam' (did you mean 'decay_median'?) is not a setting "
+            "of model hawkes; allowed: branching_prior, decay_median, decay_sd_log.",
+        ),
+        (
+            "  - id: steady\n",
+            "  - id: steady\n    model: hawkes\n    self_excitation: {decay_days: 14}\n",
+            "hypotheses[0]: the hawkes model fits its own self-excitation (branching ratio and "
+            "decay); remove self_excitation from this hypothesis.",
         ),
         (
             "type: missile_launch}",

@@ -311,6 +311,7 @@ def _lfo(
     full: dict[str, ExposureTable],
     sampling: dict[str, Any],
     origins: int,
+    hypotheses: list[HypothesisSpec],
 ) -> tuple[np.ndarray, list[str], dict[str, int]]:
     """Per-block lpd (blocks × hypotheses) by exact refits, block labels, refits that warned."""
     any_table = next(iter(full.values()))
@@ -324,9 +325,9 @@ def _lfo(
             f"blocks of {scenario.compare.block_days} days after a year of training data; "
             "lower compare.origins or compare.block_days."
         )
-    lpd = np.zeros((len(starts), len(scenario.hypotheses)))
+    lpd = np.zeros((len(starts), len(hypotheses)))
     refit_warnings: dict[str, int] = {}
-    for j, h in enumerate(scenario.hypotheses):
+    for j, h in enumerate(hypotheses):
         model = _model(h, log_likelihood=False)
         data = full[h.id].data
         for k, origin in enumerate(starts):
@@ -547,16 +548,28 @@ def run_scenario(
                 bf.insert(1, "hypothesis", h_id)
                 bf.insert(2, "versus", null)
                 bayes.append(bf)
+        # time-to-first-event models predict no daily counts: they sit out the comparison
+        comparable = [
+            h for h in scenario.hypotheses if getattr(model_class(h.model), "daily_intensity", True)
+        ]
         if scenario.compare.method == "lfo":
-            lpd, blocks, refit_warnings = _lfo(scenario, events, outcome, tables, sampling, origins)
-            comp = _summarise_comparison(lpd, [h.id for h in scenario.hypotheses])
+            lpd, blocks, refit_warnings = _lfo(
+                scenario, events, outcome, tables, sampling, origins, comparable
+            )
+            comp = _summarise_comparison(lpd, [h.id for h in comparable])
             comp["blocks"] = ", ".join(blocks)
             for d in diags:
                 if d["outcome"] == o_spec.id:
                     d["lfo_refits_warned"] = refit_warnings.get(str(d["hypothesis"]), 0)
         else:
-            comp = _psis_loo(fitted)
+            comp = _psis_loo({h.id: fitted[h.id] for h in comparable})
             comp["blocks"] = ""
+        others = [h.id for h in scenario.hypotheses if h not in comparable]
+        if others:
+            comp = pd.concat(
+                [comp, pd.DataFrame({"hypothesis": others, "blocks": "not comparable"})],
+                ignore_index=True,
+            )
         counts = outcome.daily_counts(events)
         after = counts[
             (counts.index > origin) & (counts.index <= next(iter(tables.values())).observed_until)

@@ -1,0 +1,689 @@
+"""PooledHazard and MultiActionHazard.
+
+Default tier (no MCMC): the pooled prior's log density against a hand computation, the
+assignment of days to trigger instances on a hand-made calendar, forecasts and first-action
+probabilities on fixed posterior draws against closed forms, error messages. The sampler is
+replaced either by fixed draws or by draws through the real PyMC graph
+(``sample_prior_predictive``, compiled in FAST_COMPILE mode so no C compiler runs).
+
+Slow tier (``-m slow``, real numpyro NUTS): recovery with a rare trigger that borrows strength,
+multi-action recovery, SBC of the pooled model (and that it flags a broken likelihood), and
+the real catalog.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import followon as fo
+from followon.errors import ModelError
+from followon.hazard import pooled
+from followon.hazard.pooled import (
+    MultiActionHazard,
+    PooledHazard,
+    first_action_probabilities,
+    instance_assignment,
+    trigger_pools,
+)
+
+T = pd.Timestamp
+OUT = fo.Outcome("l", "missile_launch")
+TYPES = ("plenary_meeting", "politburo_meeting", "party_congress")
+
+
+# ---------------------------------------------------------------------- simulated data
+def simulate(
+    n_days: int,
+    lam0: float,
+    triggers: dict[str, tuple[int, float]],
+    *,
+    window: int = 30,
+    balloon: tuple[float, dict[str, float]] | None = None,
+    seed: int = 0,
+    start: str = "2000-01-01",
+    instance_sd: float = 0.0,
+) -> pd.DataFrame:
+    """Launch days from a known hazard; trigger type t every ``every`` days with hazard ratio hr.
+
+    ``triggers = {type: (every, hr)}``; one-day triggers at ``every/2 + k·every``; the hazard
+    is multiplied by ``hr · exp(u_i)`` (u_i ~ N(0, instance_sd)) on days 0 … ``window`` after
+    trigger i (a later trigger of the same type takes over, as ``overlap="latest"``).
+    ``balloon = (rate, {type: hr})`` adds a second outcome (balloon_launch) with its own rate
+    and trigger effects.
+    """
+    rng = np.random.default_rng(seed)
+    days = pd.date_range(start, periods=n_days, freq="D")
+    log_ratio = np.zeros(n_days)
+    log_ratio_b = np.zeros(n_days)
+    rows = []
+    for t, (every, hr) in triggers.items():
+        owner = np.zeros(n_days)
+        u = np.zeros(n_days)
+        for i in range(every // 2, n_days, every):
+            rows.append(
+                {"event_id": f"{t}-{i}", "type": t, "date": f"{days[i]:%Y-%m-%d}", "source": "s"}
+            )
+            owner[i : i + window + 1] = 1.0
+            u[i : i + window + 1] = rng.normal(0.0, instance_sd) if instance_sd else 0.0
+        log_ratio += owner * (np.log(hr) + u)
+        if balloon is not None:
+            log_ratio_b += owner * np.log(balloon[1].get(t, 1.0))
+    outcomes = [("missile_launch", lam0 * np.exp(log_ratio))]
+    if balloon is not None:
+        outcomes.append(("balloon_launch", balloon[0] * np.exp(log_ratio_b)))
+    for etype, lam in outcomes:
+        hit = rng.random(n_days) < -np.expm1(-lam)
+        rows += [
+            {
+                "event_id": f"{etype}-{i}",
+                "type": etype,
+                "date": f"{days[i]:%Y-%m-%d}",
+                "source": "s",
+            }
+            for i in np.flatnonzero(hit)
+        ]
+    return fo.validate_events(pd.DataFrame(rows))
+
+
+def windows(cut_days: tuple[int, ...] = (0, 30), types: tuple[str, ...] = TYPES) -> list:
+    return [fo.TriggerWindows(t, cut_days=cut_days) for t in types]
+
+
+def table_for(
+    events: pd.DataFrame,
+    covariates,
+    outcome: fo.Outcome = OUT,
+    *,
+    start: str = "2000-01-01",
+    as_of: str = "2008-01-01",
+) -> fo.ExposureTable:
+    return fo.build_exposure(
+        events,
+        outcome,
+        start=start,
+        as_of=as_of,
+        covariates=covariates,
+        observed_until="2030-01-01",
+    )
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return simulate(
+        3000,
+        0.02,
+        {
+            "plenary_meeting": (120, 2.0),
+            "politburo_meeting": (90, 1.5),
+            "party_congress": (1400, 2.5),
+        },
+        balloon=(0.01, {"plenary_meeting": 3.0}),
+        seed=3,
+    )
+
+
+# ---------------------------------------------------------------------- fake samplers
+def graph_sampler(model, *, draws, chains, random_seed, var_names, **kwargs):
+    """Draws through the real PyMC graph (from the prior): var names, dims, deterministics."""
+    import pymc as pm
+
+    idata = pm.sample_prior_predictive(
+        draws * chains,
+        model=model,
+        random_seed=random_seed,
+        var_names=list(var_names),
+        compile_kwargs={"mode": "FAST_COMPILE"},
+    )
+    prior = idata["prior"].dataset
+    out = {v: prior[v].values.reshape(chains, draws, *prior[v].shape[2:]) for v in var_names}
+    return out, {"diverging": np.zeros((chains, draws), dtype=bool)}
+
+
+def fixed_sampler(values: dict[str, np.ndarray]):
+    def run(model, *, var_names, **kwargs):
+        return {v: values[v] for v in var_names}, {}
+
+    return run
+
+
+# ---------------------------------------------------------------------- the pooled prior
+def test_trigger_columns_pool_by_bin_label(events: pd.DataFrame) -> None:
+    covs = [
+        fo.TriggerWindows("plenary_meeting", cut_days=(0, 30, 90)),
+        fo.Season("quarter"),
+        fo.TriggerWindows("politburo_meeting", cut_days=(0, 30), during=True),
+    ]
+    table = table_for(events, covs)
+    columns, pools, index = trigger_pools(table)
+    assert columns == [
+        "plenary_meeting[0-30]",
+        "plenary_meeting[31-90]",
+        "politburo_meeting[0-30]",
+        "politburo_meeting[during]",
+    ]
+    assert pools == ["0-30", "31-90", "during"]
+    assert index.tolist() == [0, 1, 0, 2]
+
+
+def _hand_logp(table, point, *, instance: bool, pooling_sd=0.5, beta_sd=1.0, inst_sd=0.5):
+    """Log posterior (no Jacobian) with the daily likelihood, from scratch."""
+    names = table.covariate_names
+    data = table.data
+    y = data["events"].to_numpy(dtype=float)
+    rate = y.sum() / len(y)
+    lam0 = np.exp(point["baseline_rate_log__"])
+    sigma = np.exp(point["pool_sd_log__"])
+    mu, z = point["pool_mean"], point["pool_z"]
+    beta = np.zeros(len(names))
+    beta[[0, 1, 3]] = mu[0] + sigma * z  # plenary, politburo, congress [0-30] share pool 0
+    beta[2] = point["beta_other"][0]  # the era, the one non-trigger column
+    lp = stats.gamma.logpdf(lam0, 2.0, scale=rate / 2.0)
+    lp += stats.norm.logpdf(mu, 0, beta_sd).sum() + stats.halfnorm.logpdf(sigma, scale=pooling_sd)
+    lp += stats.norm.logpdf(z).sum() + stats.norm.logpdf(point["beta_other"], 0, 1).sum()
+    eta = np.log(lam0) + data[names].to_numpy(dtype=float) @ beta
+    if instance:
+        s_u = np.exp(point["instance_sd_log__"])
+        w = point["instance_z"]
+        lp += stats.halfnorm.logpdf(s_u, scale=inst_sd) + stats.norm.logpdf(w).sum()
+        Z, _ = instance_assignment(
+            pd.DatetimeIndex(data["date"]), table.events, table.covariates, data[names]
+        )
+        eta = eta + Z @ (s_u * w)
+    return lp + stats.poisson.logpmf(y, np.exp(eta)).sum()
+
+
+@pytest.mark.parametrize("instance", [False, True])
+def test_log_density_matches_a_hand_computation(events: pd.DataFrame, instance: bool) -> None:
+    covs = [*windows()[:2], fo.Era("moratorium", "2003-01-01", "2004-12-31"), windows()[2]]
+    table = table_for(events, covs)
+    model = PooledHazard(instance_effects=instance).build_model(table)
+    free = {v.name for v in model.free_RVs}
+    expected = {"baseline_rate", "pool_mean", "pool_sd", "pool_z", "beta_other"}
+    assert free == expected | ({"instance_sd", "instance_z"} if instance else set())
+    assert {v.name for v in model.deterministics} == {"beta"} | (
+        {"instance_effect"} if instance else set()
+    )
+    logp = model.compile_logp(jacobian=False, mode="FAST_COMPILE")
+    rng = np.random.default_rng(0)
+    n_inst = len(model.coords["instance"])
+    points = []
+    for _ in range(2):
+        point = {
+            "baseline_rate_log__": np.log(0.02) + rng.normal(0, 0.3),
+            "pool_mean": rng.normal(0, 1, size=1),
+            "pool_sd_log__": np.array(rng.normal(-1, 0.5)),
+            "pool_z": rng.normal(0, 1, size=3),
+            "beta_other": rng.normal(0, 1, size=1),
+        }
+        if instance:
+            point["instance_sd_log__"] = np.array(rng.normal(-1, 0.5))
+            point["instance_z"] = rng.normal(0, 1, size=n_inst)
+        points.append(point)
+    # the collapsed likelihood equals the daily one up to a parameter-free constant
+    got = [float(logp(p)) for p in points]
+    want = [_hand_logp(table, p, instance=instance) for p in points]
+    assert got[0] - got[1] == pytest.approx(want[0] - want[1], rel=1e-9, abs=1e-8)
+    if instance:
+        # one effect per plenum, Politburo meeting and congress with window days in the table
+        assert n_inst == table.events["type"].isin(TYPES).sum()
+
+
+# ---------------------------------------------------------------------- instance assignment
+def test_instance_assignment_on_a_hand_made_calendar() -> None:
+    rows = [
+        ("S1", "summit", "2019-12-20", "2019-12-21"),
+        ("P1", "plenary_meeting", "2020-01-05", "2020-01-08"),
+        ("S2", "summit", "2020-01-10", "2020-01-10"),
+        ("P2", "plenary_meeting", "2020-01-20", "2020-01-20"),
+        ("B1", "politburo_meeting", "2020-01-25", "2020-01-25"),
+        ("L1", "missile_launch", "2020-01-22", "2020-01-22"),
+    ]
+    ev = fo.validate_events(
+        pd.DataFrame(
+            [
+                {"event_id": i, "type": t, "date": d, "end_date": e, "source": "hand"}
+                for i, t, d, e in rows
+            ]
+        )
+    )
+    covs = [
+        fo.TriggerWindows("plenary_meeting", cut_days=(0, 30)),
+        fo.TriggerWindows("plenary_meeting", cut_days=(0, 7), name="plenum_week"),
+        fo.TriggerWindows("politburo_meeting", cut_days=(0, 7, 30)),
+        fo.TriggerWindows("summit", cut_days=(0, 30), overlap="any"),
+    ]
+    table = table_for(ev, covs, start="2020-01-01", as_of="2020-04-01")
+    days = pd.DatetimeIndex(table.data["date"])
+    Z, inst = instance_assignment(days, table.events, table.covariates)
+    assert inst["event_id"].tolist() == ["S1", "P1", "S2", "P2", "B1"]  # by end date
+    assert inst.set_index("event_id").loc["P1", "trigger"] == "plenary_meeting;plenum_week"
+    assert inst.set_index("event_id").loc["P1", "end_date"] == T("2020-01-08")
+
+    def span(a: str, b: str) -> np.ndarray:
+        return ((days >= T(a)) & (days <= T(b))).astype(float)
+
+    expected = {
+        "S1": span("2020-01-01", "2020-01-20"),  # end 21 Dec + 30 days, from the table start
+        "P1": span("2020-01-08", "2020-01-19"),  # from its last day until P2 takes over
+        "S2": span("2020-01-10", "2020-02-09"),  # overlap="any": alongside S1
+        "P2": span("2020-01-20", "2020-02-19"),
+        "B1": span("2020-01-25", "2020-02-24"),  # both politburo bins
+    }
+    for j, key in enumerate(inst["event_id"]):
+        np.testing.assert_array_equal(Z[:, j], expected[key], err_msg=key)
+    # the design is consistent with the events: same assignment when it is given
+    Z2, _ = instance_assignment(
+        days, table.events, table.covariates, table.data[table.covariate_names]
+    )
+    np.testing.assert_array_equal(Z, Z2)
+    # an instance the events do not know (P2 missing): its window days past P1's are an
+    # unknown instance, one per run of consecutive days
+    known = table.events[table.events["event_id"] != "P2"]
+    Z3, inst3 = instance_assignment(days, known, covs, table.data[table.covariate_names])
+    keys = inst3["event_id"].tolist()
+    assert "unknown:plenary_meeting@2020-02-08" in keys
+    np.testing.assert_array_equal(Z3[:, keys.index("P1")], span("2020-01-08", "2020-02-07"))
+    np.testing.assert_array_equal(
+        Z3[:, keys.index("unknown:plenary_meeting@2020-02-08")], span("2020-02-08", "2020-02-19")
+    )
+
+
+# ---------------------------------------------------------------------- the fit pipeline
+def test_pipeline_through_the_model_graph(
+    events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(pooled, "_sample", graph_sampler)
+    table = table_for(events, [*windows(), fo.Season("quarter")])
+    model = PooledHazard(instance_effects=True).fit(table, draws=500, chains=2, random_seed=1)
+    post = model.idata_["posterior"]
+    assert post["beta"].dims == ("chain", "draw", "covariate")
+    assert list(post["beta"].coords["covariate"].values) == table.covariate_names
+    assert post["pool_mean"].dims == ("chain", "draw", "pool")
+    assert list(post["pool_mean"].coords["pool"].values) == ["0-30"]
+    assert post["instance_effect"].dims == ("chain", "draw", "instance")
+    assert set(model.idata_["prior"].data_vars) == set(post.data_vars)
+    assert model.idata_["log_likelihood"]["events"].shape == (2, 500, len(table.data))
+    # β of trigger types and the pool: the prior spread around the pool mean is pool_sd
+    beta = post["beta"].values.reshape(-1, 6)[:, :3]
+    mu = post["pool_mean"].values.reshape(-1)
+    sd = post["pool_sd"].values.reshape(-1)
+    zs = (beta - mu[:, None]) / sd[:, None]
+    assert zs.std() == pytest.approx(1.0, abs=0.05)
+    s = model.summary()
+    assert {"pool_mean[0-30]", "pool_sd", "instance_sd"} <= set(s.index)
+    assert s.loc["pool_mean[0-30]", "kind"] == "pooled_hazard_ratio"
+    ie = model.instance_effects_
+    assert list(ie.columns) == [
+        "event_id",
+        "trigger",
+        "type",
+        "date",
+        "end_date",
+        "days",
+        "events",
+        "mean",
+        "median",
+        "low",
+        "high",
+        "p_gt_0",
+    ]
+    assert len(ie) == post.sizes["instance"] and (ie["days"] > 0).all()
+    assert ie["events"].sum() == pytest.approx(
+        (model._Z_day * table.data["events"].to_numpy()[:, None]).sum()
+    )
+    # save, load: same summaries and forecasts, also for a new trigger instance
+    params = model.get_params()
+    assert (
+        params["pooling_sd"] == 0.5 and params["instance_effects"] and params["instance_sd"] == 0.5
+    )
+    path = model.save(tmp_path / "pooled.nc")
+    loaded = PooledHazard.load(path, table)
+    pd.testing.assert_frame_equal(loaded.summary(), s)
+    pd.testing.assert_frame_equal(loaded.instance_effects_, ie)
+    trig = {"type": "plenary_meeting"}
+    pd.testing.assert_frame_equal(
+        loaded.forecast(table.end, [30], trigger=trig),
+        model.forecast(table.end, [30], trigger=trig),
+    )
+
+
+def _fixed_draws(n_names: int, n_inst: int, *, chains=2, draws=1000, seed=0) -> dict:
+    rng = np.random.default_rng(seed)
+    shape = (chains, draws)
+    return {
+        "baseline_rate": rng.gamma(400.0, 0.02 / 400.0, size=shape),
+        "beta": rng.normal(0.5, 0.1, size=(*shape, n_names)),
+        "pool_mean": rng.normal(0.5, 0.1, size=(*shape, 1)),
+        "pool_sd": np.abs(rng.normal(0.2, 0.02, size=shape)),
+        "instance_sd": np.full(shape, 0.5),
+        "instance_effect": np.zeros((*shape, n_inst)),
+    }
+
+
+def test_forecasts_use_fitted_and_new_instance_effects(
+    events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = table_for(events, windows())
+    Z, inst = instance_assignment(
+        pd.DatetimeIndex(table.data["date"]), table.events, table.covariates
+    )
+    values = _fixed_draws(3, len(inst))
+    last_plenum = inst[inst["type"] == "plenary_meeting"].iloc[-1]
+    j = inst.index[inst["event_id"] == last_plenum["event_id"]][0]
+    values["instance_effect"][..., j] = 1.0
+    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    model = PooledHazard(instance_effects=True).fit(table, draws=1000, chains=2, random_seed=7)
+    base = fo.PiecewiseHazard.hazard  # the hazard without instance effects
+    # an origin inside the last plenum's window: its fitted u = 1 on the window's remaining days
+    origin = last_plenum["end_date"] + pd.Timedelta(days=20)
+    design = model.future_design(origin, 20)
+    ratio = model.hazard(design) / base(model, design)
+    in_window = design["plenary_meeting[0-30]"].to_numpy() == 1
+    assert in_window.sum() == 10
+    np.testing.assert_allclose(ratio[:, in_window], np.e)
+    np.testing.assert_allclose(ratio[:, ~in_window], 1.0)
+    # a new plenum at the table's end: u ~ N(0, 0.5) per draw, the same u over its window
+    trig = {"type": "plenary_meeting"}
+    design = model.future_design(table.end, 40, trigger=trig)
+    u = np.log(model.hazard(design) / base(model, design))
+    assert design["plenary_meeting[0-30]"].sum() == 30  # days 1 … 30 after the origin
+    np.testing.assert_allclose(u[:, :30], u[:, :1] * np.ones((1, 30)))
+    np.testing.assert_allclose(u[:, 30:], 0.0, atol=1e-12)
+    draws_u = u[:, 0] / 0.5
+    assert abs(draws_u.mean()) < 4 / np.sqrt(len(draws_u))
+    assert draws_u.std() == pytest.approx(1.0, abs=0.05)
+    # forecasts integrate over it: mean of 1 − exp(−Σ hazard), reproducibly
+    f = model.forecast(table.end, [30, 40], trigger=trig)
+    cum = np.cumsum(model.hazard(design), axis=1)
+    np.testing.assert_allclose(f["p_mean"], (1 - np.exp(-cum[:, [29, 39]])).mean(axis=0))
+    pd.testing.assert_frame_equal(f, model.forecast(table.end, [30, 40], trigger=trig))
+    # E[e^u] = e^{σ²/2} > 1: a new instance raises the mean hazard over u = 0
+    assert np.exp(u[:, 0]).mean() == pytest.approx(np.exp(0.125), abs=0.03)
+    # rows of a table (no attrs): instances matched by date; paths simulate with them
+    rows = table.data.iloc[-200:]
+    np.testing.assert_allclose(
+        model.hazard(rows),
+        base(model, rows) * np.exp(values["instance_effect"].reshape(2000, -1) @ Z[-200:].T),
+    )
+    paths = model.simulate_paths(50, 30, trigger=trig, random_seed=1)
+    assert paths.attrs["n_paths"] == 50
+
+
+# ---------------------------------------------------------------------- first action
+def test_first_action_constant_hazards_closed_form() -> None:
+    lam = np.array([0.01, 0.03, 0.002])
+    H = 60
+    p = first_action_probabilities(np.broadcast_to(lam[:, None, None], (3, 1, H)))
+    L = lam.sum()
+    q = -np.expm1(-lam)
+    geometric = -np.expm1(-L * H) / -np.expm1(-L)  # Σ_{h=1}^{H} e^{−L(h−1)}
+    alone = q * np.exp(-(L - lam))
+    np.testing.assert_allclose(p["first"][:, 0], alone * geometric, rtol=1e-12)
+    np.testing.assert_allclose(p["none"], np.exp(-L * H), rtol=1e-12)
+    np.testing.assert_allclose(p["tie"], (-np.expm1(-L) - alone.sum()) * geometric, rtol=1e-9)
+    assert p["first"].sum() + p["tie"][0] + p["none"][0] == pytest.approx(1.0, abs=1e-12)
+    # continuous-time limit (small daily hazards, same total over the horizon)
+    k = 1000
+    fine = first_action_probabilities(np.broadcast_to(lam[:, None, None] / k, (3, 1, H * k)))
+    np.testing.assert_allclose(fine["first"][:, 0], lam / L * -np.expm1(-L * H), rtol=2e-3)
+    assert fine["tie"][0] < 1e-4
+
+
+def test_first_action_matches_enumeration_with_varying_hazards() -> None:
+    rng = np.random.default_rng(4)
+    lam = rng.gamma(1.0, 0.5, size=(3, 2, 3))  # 3 outcomes, 2 draws, 3 days: large, many ties
+    p = first_action_probabilities(lam)
+    q = -np.expm1(-lam)
+    for s in range(2):
+        first = np.zeros(3)
+        tie = none = 0.0
+        for pattern in itertools.product([0, 1], repeat=9):  # did outcome o happen on day h
+            x = np.array(pattern).reshape(3, 3)
+            prob = np.prod(np.where(x == 1, q[:, s], 1 - q[:, s]))
+            days = [np.flatnonzero(x[o])[0] if x[o].any() else np.inf for o in range(3)]
+            d = min(days)
+            if d == np.inf:
+                none += prob
+            elif days.count(d) > 1:
+                tie += prob
+            else:
+                first[days.index(d)] += prob
+        np.testing.assert_allclose(p["first"][:, s], first, rtol=1e-10)
+        assert p["tie"][s] == pytest.approx(tie, rel=1e-10)
+        assert p["none"][s] == pytest.approx(none, rel=1e-10)
+
+
+# ---------------------------------------------------------------------- several actions
+def multi_tables(events: pd.DataFrame, covariates=None) -> dict[str, fo.ExposureTable]:
+    covariates = windows() if covariates is None else covariates
+    return {
+        "missile": table_for(events, covariates, fo.Outcome("missile", "missile_launch")),
+        "balloon": table_for(events, covariates, fo.Outcome("balloon", "balloon_launch")),
+    }
+
+
+def test_multi_action_log_density_matches_a_hand_computation(events: pd.DataFrame) -> None:
+    tables = multi_tables(events)
+    model = MultiActionHazard().build_model(tables)
+    logp = model.compile_logp(jacobian=False, mode="FAST_COMPILE")
+    rng = np.random.default_rng(1)
+    names = tables["missile"].covariate_names
+
+    def hand(point: dict) -> float:
+        lam0 = np.exp(point["baseline_rate_log__"])
+        mu, tau = point["pool_mean"], np.exp(point["pool_sd_log__"])
+        beta = mu[None, :] + tau[None, :] * point["beta_z"]
+        lp = stats.norm.logpdf(mu, 0, 1).sum() + stats.halfnorm.logpdf(tau, scale=0.5).sum()
+        lp += stats.norm.logpdf(point["beta_z"]).sum()
+        for k, t in enumerate(tables.values()):
+            y = t.data["events"].to_numpy(dtype=float)
+            lp += stats.gamma.logpdf(lam0[k], 2.0, scale=y.mean() / 2.0)
+            eta = np.log(lam0[k]) + t.data[names].to_numpy(dtype=float) @ beta[k]
+            lp += stats.poisson.logpmf(y, np.exp(eta)).sum()
+        return lp
+
+    points = [
+        {
+            "baseline_rate_log__": np.log([0.02, 0.01]) + rng.normal(0, 0.3, 2),
+            "pool_mean": rng.normal(0, 1, 3),
+            "pool_sd_log__": rng.normal(-1, 0.5, 3),
+            "beta_z": rng.normal(0, 1, (2, 3)),
+        }
+        for _ in range(2)
+    ]
+    got = [float(logp(p)) for p in points]
+    want = [hand(p) for p in points]
+    assert got[0] - got[1] == pytest.approx(want[0] - want[1], rel=1e-9, abs=1e-8)
+
+
+def test_multi_action_forecasts_on_fixed_draws(
+    events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = multi_tables(events)
+    rng = np.random.default_rng(2)
+    shape = (2, 1000)
+    values = {
+        "baseline_rate": rng.gamma(400.0, 1 / 400.0, size=(*shape, 2)) * np.array([0.02, 0.01]),
+        "beta": rng.normal([[0.7, 0.3, 0.5], [1.1, 0.0, 0.5]], 0.1, size=(*shape, 2, 3)),
+        "pool_mean": rng.normal(0.5, 0.1, size=(*shape, 3)),
+        "pool_sd": np.abs(rng.normal(0.3, 0.05, size=(*shape, 3))),
+    }
+    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    model = MultiActionHazard().fit(tables, draws=1000, chains=2, random_seed=3)
+    trig = {"type": "plenary_meeting"}
+    end = tables["missile"].end
+    f = model.forecast(end, [30, 60], trigger=trig)
+    assert f["outcome"].tolist() == ["missile", "missile", "balloon", "balloon", "any", "any"]
+    hazards = []
+    for k, o in enumerate(("missile", "balloon")):
+        view = model.per_outcome(o)
+        assert isinstance(view, fo.PiecewiseHazard) and view.table_ is tables[o]
+        np.testing.assert_array_equal(
+            view.idata_["posterior"]["baseline_rate"].values, values["baseline_rate"][..., k]
+        )
+        single = view.forecast(end, [30, 60], trigger=trig)
+        np.testing.assert_allclose(f.loc[f["outcome"] == o, "p_mean"], single["p_mean"])
+        hazards.append(view.hazard(view.future_design(end, 60, trigger=trig)))
+    lam = np.stack(hazards)
+    cum = np.cumsum(lam.sum(axis=0), axis=1)
+    np.testing.assert_allclose(
+        f.loc[f["outcome"] == "any", "p_mean"], (1 - np.exp(-cum[:, [29, 59]])).mean(axis=0)
+    )
+    # P(any) = 1 − Π(1 − p_o) per draw, hence ≥ each p_o
+    assert (
+        f.loc[f["outcome"] == "any", "p_mean"].to_numpy()
+        >= f.loc[f["outcome"] == "missile", "p_mean"].to_numpy()
+    ).all()
+    first = model.first_action(end, 60, trigger=trig)
+    assert first["first"].tolist() == ["missile", "balloon", "tie", "none"]
+    closed = first_action_probabilities(lam)
+    np.testing.assert_allclose(
+        first["p_mean"],
+        [*closed["first"].mean(axis=1), closed["tie"].mean(), closed["none"].mean()],
+    )
+    assert first["p_mean"].sum() == pytest.approx(1.0)
+    assert first.loc[3, "p_mean"] == pytest.approx(
+        1 - f.loc[(f["outcome"] == "any") & (f["horizon_days"] == 60), "p_mean"].iloc[0]
+    )
+    s = model.summary()
+    assert set(s["outcome"]) == {"missile", "balloon", "pooled"}
+    assert "pool_mean[plenary_meeting[0-30]]" in set(s["parameter"])
+    assert model.get_params()["pooling_sd"] == 0.5
+
+
+# ---------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"sampler": "exact"},
+            "sampler='exact' is not available for the hierarchical prior (no conjugate or "
+            "Laplace path); use one of auto, pymc, nutpie, numpyro.",
+        ),
+        (
+            {"sampler": "laplace"},
+            "sampler='laplace' is not available for the hierarchical prior (no conjugate or "
+            "Laplace path); use one of auto, pymc, nutpie, numpyro.",
+        ),
+        (
+            {"sampler": "nuts"},
+            "sampler 'nuts' (did you mean 'nutpie'?) is not one of auto, pymc, nutpie, numpyro.",
+        ),
+        ({"pooling_sd": 0.0}, "pooling_sd and instance_sd must be > 0."),
+        (
+            {"beta_priors": {"politburo_meeting[0-30]": (0.0, 1.0)}},
+            "beta_priors['politburo_meeting[0-30]']: trigger-window effects are pooled in the "
+            "pooled model (pool_mean ~ Normal(0, beta_sd), pool_sd ~ HalfNormal(pooling_sd)); "
+            "set beta_sd or pooling_sd instead, or use PiecewiseHazard.",
+        ),
+        (
+            {"beta_priors": {"quarter[Q5]": (0.0, 1.0)}},
+            "beta_priors: no covariate 'quarter[Q5]' (did you mean 'quarter[Q4]'?); the table "
+            "has plenary_meeting[0-30], politburo_meeting[0-30], party_congress[0-30], "
+            "quarter[Q2], quarter[Q3], quarter[Q4].",
+        ),
+    ],
+)
+def test_pooled_errors(events: pd.DataFrame, kwargs: dict, message: str) -> None:
+    table = table_for(events, [*windows(), fo.Season("quarter")])
+    with pytest.raises(ModelError) as info:
+        PooledHazard(**kwargs).fit(table)
+    assert str(info.value) == message
+
+
+def test_pooled_needs_trigger_windows_and_instance_effects(events: pd.DataFrame) -> None:
+    with pytest.raises(ModelError) as info:
+        PooledHazard().fit(table_for(events, [fo.Season("quarter")]))
+    assert str(info.value) == (
+        "the pooled model needs at least one TriggerWindows covariate, whose effects it pools; "
+        "the table has quarter[Q2], quarter[Q3], quarter[Q4]. Use PiecewiseHazard for this "
+        "design."
+    )
+    with pytest.raises(ModelError, match="not fitted yet; call fit"):
+        PooledHazard().instance_summary()
+
+
+def test_pooled_without_instance_effects_has_no_instance_summary(
+    events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = table_for(events, windows())
+    monkeypatch.setattr(pooled, "_sample", fixed_sampler(_fixed_draws(3, 0, draws=300)))
+    model = PooledHazard().fit(table, draws=300, chains=2, random_seed=0)
+    with pytest.raises(ModelError) as info:
+        _ = model.instance_effects_
+    assert str(info.value) == (
+        "this PooledHazard has no instance effects; fit with instance_effects=True."
+    )
+    # no instance effects: the hazard is PiecewiseHazard's
+    design = model.future_design(table.end, 10, trigger={"type": "summit"})
+    np.testing.assert_array_equal(model.hazard(design), fo.PiecewiseHazard.hazard(model, design))
+
+
+def test_multi_action_errors(events: pd.DataFrame) -> None:
+    tables = multi_tables(events)
+
+    def message(tables) -> str:
+        with pytest.raises(ModelError) as info:
+            MultiActionHazard().fit(tables)
+        return str(info.value)
+
+    assert message({"missile": tables["missile"]}) == (
+        "MultiActionHazard needs at least two outcomes, not 1; for one use PiecewiseHazard or "
+        "PooledHazard."
+    )
+    assert message([tables["missile"], tables["balloon"]]) == (
+        "fit expects a mapping of outcome name to ExposureTable, not list."
+    )
+    other = table_for(events, windows()[:2], fo.Outcome("balloon", "balloon_launch"))
+    assert message({"missile": tables["missile"], "balloon": other}) == (
+        "outcome 'balloon': its table's covariates (plenary_meeting[0-30], "
+        "politburo_meeting[0-30]) differ from outcome 'missile''s (plenary_meeting[0-30], "
+        "politburo_meeting[0-30], party_congress[0-30]); build every table with the same "
+        "covariates."
+    )
+    shorter = table_for(
+        events, windows(), fo.Outcome("balloon", "balloon_launch"), as_of="2007-01-01"
+    )
+    assert message({"missile": tables["missile"], "balloon": shorter}) == (
+        "outcome 'balloon': its table covers 2000-01-01..2006-12-31 (2557 days), not outcome "
+        "'missile''s 2000-01-01..2007-12-31 (2922 days); build every table with the same "
+        "start, as_of and observed_until."
+    )
+    fewer = events[
+        events["event_id"] != events.loc[events["type"] == "plenary_meeting", "event_id"].iloc[3]
+    ]
+    moved = table_for(fewer, windows(), fo.Outcome("balloon", "balloon_launch"))
+    assert message({"missile": tables["missile"], "balloon": moved}) == (
+        "outcome 'balloon': covariate plenary_meeting[0-30] differs from outcome 'missile''s on "
+        "some days; build every table from the same event table."
+    )
+    with pytest.raises(ModelError, match="not fitted yet; call fit"):
+        MultiActionHazard().forecast()
+    with pytest.raises(ModelError) as info:
+        MultiActionHazard(sampler="exact").fit(tables)
+    assert "sampler='exact' is not available" in str(info.value)
+
+
+def test_per_outcome_unknown_name(events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = multi_tables(events, covariates=windows(types=("plenary_meeting",)))
+    rng = np.random.default_rng(0)
+    values = {
+        "baseline_rate": rng.gamma(100.0, 0.0002, size=(1, 1000, 2)),
+        "beta": rng.normal(0, 0.1, size=(1, 1000, 2, 1)),
+        "pool_mean": rng.normal(0, 0.1, size=(1, 1000, 1)),
+        "pool_sd": np.abs(rng.normal(0.1, 0.01, size=(1, 1000, 1))),
+    }
+    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    model = MultiActionHazard().fit(tables, draws=1000, chains=1)
+    with pytest.raises(ModelError) as info:
+        model.per_outcome("baloon")
+    assert (
+        str(info.value)
+        == "no outcome 'baloon' (did you mean 'balloon'?); the fit has missile, balloon."
+    )

@@ -53,7 +53,14 @@ from followon.exposure import (
     TriggerWindows,
     build_exposure,
 )
-from followon.hazard import HawkesHazard, PiecewiseHazard
+from followon.hazard import (
+    HawkesHazard,
+    LogLogisticTTE,
+    MultiActionHazard,
+    PiecewiseHazard,
+    PooledHazard,
+    WeibullTTE,
+)
 from followon.plotting import (
     paper_style,
     plot_comparison,
@@ -88,12 +95,15 @@ __all__ = [
     "EvaluationError",
     "Excitation",
     "ExposureTable",
-    "HawkesHazard",
     "FollowonError",
     "FollowonWarning",
+    "HawkesHazard",
+    "LogLogisticTTE",
     "ModelError",
+    "MultiActionHazard",
     "Outcome",
     "PiecewiseHazard",
+    "PooledHazard",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",
@@ -101,6 +111,7 @@ __all__ = [
     "Spans",
     "Trend",
     "TriggerWindows",
+    "WeibullTTE",
     "__version__",
     "backtest",
     "brier_score",

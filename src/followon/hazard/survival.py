@@ -313,6 +313,8 @@ class TimeToFirstEvent(ABC):
     """
 
     model_name: ClassVar[str] = "time-to-event"
+    daily_intensity: ClassVar[bool] = False
+    """No daily event likelihood: scenario comparisons (LFO, PSIS-LOO) leave these models out."""
 
     def __init__(
         self,

@@ -52,7 +52,13 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.exposure.outcomes import observed_within
-from followon.hazard import HawkesHazard, PiecewiseHazard
+from followon.hazard import (
+    HawkesHazard,
+    LogLogisticTTE,
+    PiecewiseHazard,
+    PooledHazard,
+    WeibullTTE,
+)
 from followon.scenarios.bayes import prior_sensitivity
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
@@ -224,7 +230,13 @@ def hypothesis_table(
 
 def model_class(name: str) -> type:
     """Return the class registered as ``name`` (:data:`followon.scenarios.schema.MODELS`)."""
-    classes: dict[str, type] = {"piecewise": PiecewiseHazard, "hawkes": HawkesHazard}
+    classes: dict[str, type] = {
+        "piecewise": PiecewiseHazard,
+        "hawkes": HawkesHazard,
+        "pooled": PooledHazard,
+        "weibull": WeibullTTE,
+        "loglogistic": LogLogisticTTE,
+    }
     return classes[name]
 
 
@@ -237,10 +249,11 @@ def _model(h: HypothesisSpec, *, log_likelihood: bool) -> Any:
         "baseline_mean": p.baseline_mean,
         "beta_sd": p.beta_sd,
         "beta_priors": dict(p.beta_priors) or None,
-        "sampler": h.sampler,
         "log_likelihood": log_likelihood,
         **h.options,
     }
+    if h.sampler != "auto":  # "auto": the model's own default
+        kwargs["sampler"] = h.sampler
     accepted = inspect.signature(cls).parameters
     return cls(**{k: v for k, v in kwargs.items() if k in accepted})
 

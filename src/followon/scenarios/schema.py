@@ -25,12 +25,18 @@ __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 MODEL_SAMPLERS: dict[str, tuple[str, ...]] = {
     "piecewise": ("auto", "exact", "laplace", "pymc", "nutpie", "numpyro"),
     "hawkes": ("auto", "metropolis", "laplace"),
+    "pooled": ("auto", "numpyro", "pymc", "nutpie"),
+    "weibull": ("auto", "grid"),
+    "loglogistic": ("auto", "grid"),
 }
 """Registered models (``hypotheses[i].model``) and the samplers each accepts."""
 
 MODEL_OPTIONS: dict[str, tuple[str, ...]] = {
     "piecewise": (),
     "hawkes": ("branching_prior", "decay_median", "decay_sd_log"),
+    "pooled": ("pooling_sd", "instance_effects", "instance_sd"),
+    "weibull": ("shape_prior", "scale_median", "scale_sd_log", "grid_size"),
+    "loglogistic": ("shape_prior", "scale_median", "scale_sd_log", "grid_size"),
 }
 """Model-specific settings each model accepts under ``hypotheses[i].options``."""
 
@@ -220,6 +226,16 @@ class HypothesisSpec(_Strict):
             raise ValueError(
                 "the hawkes model fits its own self-excitation (branching ratio and decay); "
                 "remove self_excitation from this hypothesis"
+            )
+        if self.model == "pooled" and len(self.triggers) < 2:
+            raise ValueError(
+                "the pooled model pools the window effects of several trigger types; give at "
+                "least two triggers entries (e.g. plenary_meeting and politburo_meeting)"
+            )
+        if self.model in ("weibull", "loglogistic") and not self.triggers:
+            raise ValueError(
+                f"the {self.model} model times the first outcome after each trigger; give one "
+                "triggers entry, e.g. triggers: [{type: plenary_meeting}]"
             )
         return self
 

@@ -116,6 +116,18 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "decay); remove self_excitation from this hypothesis.",
         ),
         (
+            "    sampler: exact\n",
+            "    model: pooled\n",
+            "hypotheses[1]: the pooled model pools the window effects of several trigger types; "
+            "give at least two triggers entries (e.g. plenary_meeting and politburo_meeting).",
+        ),
+        (
+            "  - id: steady\n",
+            "  - id: steady\n    model: weibull\n",
+            "hypotheses[0]: the weibull model times the first outcome after each trigger; give one "
+            "triggers entry, e.g. triggers: [{type: plenary_meeting}].",
+        ),
+        (
             "type: missile_launch}",
             "type: missile_lanch}",
             "outcomes[0].type: 'missile_lanch' is not allowed (did you mean 'missile_launch'?); "

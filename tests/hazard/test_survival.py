@@ -246,6 +246,17 @@ def test_bad_calls_are_refused(hand_made: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------------- the grid posterior
+def test_save_and_load_round_trip(small_design: SpellDesign, tmp_path: Any) -> None:
+    table = small_design.table_for(np.arange(1, 26) * 3)
+    model = WeibullTTE().fit(table, draws=200, chains=2, random_seed=3)
+    path = model.save(tmp_path / "fit.nc")
+    loaded = WeibullTTE.load(path, table)
+    assert loaded.get_params() == model.get_params()
+    pd.testing.assert_frame_equal(loaded.forecast(None, [30, 60]), model.forecast(None, [30, 60]))
+    with pytest.raises(fo.DifferentModelError):
+        LogLogisticTTE.load(path, table)
+
+
 @pytest.fixture(scope="module")
 def small_design() -> SpellDesign:
     gaps = np.random.default_rng(5).integers(15, 120, 25)

@@ -682,22 +682,8 @@ class PiecewiseHazard:
         DifferentDataError
             ``table`` is not the exposure table the fit was made on.
         """
-        with xr.open_datatree(path) as opened:
-            tree = opened.load()
+        tree, params = open_fit(cls, path, table)
         attrs = tree.attrs
-        if attrs.get("model_class") != cls.__name__:
-            raise DifferentModelError(
-                f"{path}: holds a {attrs.get('model_class', 'non-followon')} fit, not a "
-                f"{cls.__name__}; load it with that class."
-            )
-        if attrs.get("table_sha256") != table.sha256():
-            raise DifferentDataError(
-                f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
-                f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
-                "differ. Refit, or rebuild the table the fit was made on "
-                f"({attrs.get('table_spec')})."
-            )
-        params = json.loads(attrs["params"])
         params["beta_priors"] = {k: tuple(v) for k, v in params["beta_priors"].items()} or None
         model = cls(**params)
         model.idata_ = tree
@@ -709,6 +695,36 @@ class PiecewiseHazard:
 
 
 # ---------------------------------------------------------------------- helpers
+def open_fit(
+    cls: type, path: str | Path, table: ExposureTable
+) -> tuple[xr.DataTree, dict[str, Any]]:
+    """Read a saved fit; check it is a ``cls`` fit of ``table``; return it and its parameters.
+
+    Raises
+    ------
+    DifferentModelError
+        The file holds a fit of another model class.
+    DifferentDataError
+        ``table`` is not the exposure table the fit was made on.
+    """
+    with xr.open_datatree(path) as opened:
+        tree = opened.load()
+    attrs = tree.attrs
+    if attrs.get("model_class") != cls.__name__:
+        raise DifferentModelError(
+            f"{path}: holds a {attrs.get('model_class', 'non-followon')} fit, not a "
+            f"{cls.__name__}; load it with that class."
+        )
+    if attrs.get("table_sha256") != table.sha256():
+        raise DifferentDataError(
+            f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
+            f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
+            "differ. Refit, or rebuild the table the fit was made on "
+            f"({attrs.get('table_spec')})."
+        )
+    return tree, json.loads(attrs["params"])
+
+
 def _pointwise_loglik(
     posterior: Mapping[str, np.ndarray], table: ExposureTable, names: Sequence[str]
 ) -> np.ndarray:

@@ -99,6 +99,7 @@ import numbers
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
@@ -583,6 +584,36 @@ class TimeToFirstEvent(ABC):
             }
         )
         return idata
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, *, include_log_likelihood: bool = False) -> Path:
+        """Write the fit to netCDF atomically, as :meth:`PiecewiseHazard.save` does."""
+        from followon.hazard.piecewise import PiecewiseHazard
+
+        return PiecewiseHazard.save(self, path, include_log_likelihood=include_log_likelihood)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, path: str | Path, table: ExposureTable) -> TimeToFirstEvent:
+        """Load a fit saved by :meth:`save`, checking its class and exposure table.
+
+        Raises
+        ------
+        DifferentModelError, DifferentDataError
+            As :meth:`PiecewiseHazard.load`.
+        """
+        from followon.hazard.piecewise import open_fit
+
+        tree, params = open_fit(cls, path, table)
+        params["shape_prior"] = tuple(params["shape_prior"])
+        model = cls(**params)
+        model.idata_ = tree
+        model.table_ = table
+        model.method_ = str(tree.attrs["method"])
+        model.spells_ = trigger_spells(table, model=model.model_name)
+        diag = pd.DataFrame(columns=["r_hat", "ess_bulk", "ess_tail"], dtype=float)
+        diag.attrs["divergences"] = 0
+        model.diagnostics_ = diag
+        return model
 
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:

@@ -148,6 +148,8 @@ def plot_hazard_ratios(
         if o != outcome:
             continue
         s = model.summary(ci_prob=ci_prob)
+        if "kind" not in s.columns:
+            continue  # a time-to-first-event model: no hazard ratios
         for name, r in s[s["kind"] == "hazard_ratio"].iterrows():
             rows.append((hyp, str(name), r["median"], r["low"], r["high"], r["p_gt_1"]))
     if not rows:

@@ -304,6 +304,7 @@ def plot_comparison(result: Any, outcome: str | None = None, *, ax: Axes | None 
     comp = result.comparison
     outcome = _pick(list(comp["outcome"].unique()), outcome, "outcome")
     c = comp[comp["outcome"] == outcome].sort_values("d_elpd")
+    c = c[c["elpd"].notna()]  # time-to-first-event models are not in the comparison
     y = np.arange(len(c))[::-1]
     dse = c["dse"].fillna(0).to_numpy()
     ax.errorbar(

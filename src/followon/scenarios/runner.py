@@ -580,7 +580,15 @@ def run_scenario(
         others = [h.id for h in scenario.hypotheses if h not in comparable]
         if others:
             comp = pd.concat(
-                [comp, pd.DataFrame({"hypothesis": others, "blocks": "not comparable"})],
+                [
+                    comp,
+                    pd.DataFrame(
+                        {
+                            "hypothesis": others,
+                            "blocks": "not compared: time to first event, no daily likelihood",
+                        }
+                    ),
+                ],
                 ignore_index=True,
             )
         counts = outcome.daily_counts(events)

@@ -14,6 +14,8 @@ the real catalog.
 from __future__ import annotations
 
 import itertools
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,7 @@ import pytest
 from scipy import stats
 
 import followon as fo
-from followon.errors import ModelError
+from followon.errors import ConvergenceWarning, ModelError
 from followon.hazard import pooled
 from followon.hazard.pooled import (
     MultiActionHazard,
@@ -388,6 +390,10 @@ def test_forecasts_use_fitted_and_new_instance_effects(
     assert in_window.sum() == 10
     np.testing.assert_allclose(ratio[:, in_window], np.e)
     np.testing.assert_allclose(ratio[:, ~in_window], 1.0)
+    # a `trigger=` repeating that plenum (same type and end date) is that plenum, not a new one
+    again = {"type": "plenary_meeting", "end_date": last_plenum["end_date"]}
+    design = model.future_design(origin, 20, trigger=again)
+    np.testing.assert_allclose(model.hazard(design) / base(model, design), ratio)
     # a new plenum at the table's end: u ~ N(0, 0.5) per draw, the same u over its window
     trig = {"type": "plenary_meeting"}
     design = model.future_design(table.end, 40, trigger=trig)
@@ -687,3 +693,264 @@ def test_per_outcome_unknown_name(events: pd.DataFrame, monkeypatch: pytest.Monk
         str(info.value)
         == "no outcome 'baloon' (did you mean 'balloon'?); the fit has missile, balloon."
     )
+
+
+# ====================================================================== slow: real NUTS
+SLOW_TYPES = {
+    "plenary_meeting": (110, 2.0),
+    "politburo_meeting": (80, 2.0),
+    "party_congress": (2000, 2.0),
+}
+
+
+@pytest.mark.slow
+def test_rare_trigger_borrows_strength() -> None:
+    """One party congress, many plenums and Politburo meetings, all with HR 2: the congress's
+    posterior sits nearer the pooled mean, and is narrower, than under independent priors."""
+    ev = simulate(4000, 0.02, SLOW_TYPES, seed=5)
+    table = table_for(ev, windows(), as_of="2010-12-01")
+    assert table.events["type"].eq("party_congress").sum() == 2
+    model = PooledHazard(target_accept=0.99).fit(
+        table, draws=1000, tune=1000, chains=2, random_seed=1, progressbar=False
+    )
+    s = model.summary(ci_prob=0.9)
+    for t in ("plenary_meeting", "politburo_meeting"):
+        row = s.loc[f"{t}[0-30]"]
+        assert row["low"] < 2.0 < row["high"], (t, row.to_dict())
+    assert s.loc["pool_mean[0-30]", "low"] < 2.0 < s.loc["pool_mean[0-30]", "high"]
+    assert s.loc["baseline_rate", "low"] < 0.02 < s.loc["baseline_rate", "high"]
+    # the same table with independent Normal(0, 1) priors (Laplace path: no compile)
+    indep = (
+        fo.PiecewiseHazard(sampler="laplace")
+        .fit(table, draws=2000, chains=2, random_seed=1)
+        .summary(ci_prob=0.9)
+    )
+    pool = np.log(s.loc["pool_mean[0-30]", "median"])
+    rare = "party_congress[0-30]"
+    assert abs(np.log(s.loc[rare, "median"]) - pool) < abs(np.log(indep.loc[rare, "median"]) - pool)
+    width = np.log(s.loc[rare, "high"] / s.loc[rare, "low"])
+    assert width < 0.8 * np.log(indep.loc[rare, "high"] / indep.loc[rare, "low"])
+    assert model.diagnostics_.attrs["divergences"] == 0
+
+
+@pytest.mark.slow
+def test_instance_effects_recovered() -> None:
+    """Instances with a large simulated deviation stand out; the spread σ_u is recovered."""
+    ev = simulate(
+        5000,
+        0.03,
+        {"plenary_meeting": (150, 2.0), "politburo_meeting": (100, 1.5)},
+        seed=8,
+        instance_sd=0.8,
+    )
+    table = table_for(
+        ev, windows(types=("plenary_meeting", "politburo_meeting")), as_of="2013-01-01"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # ESS of σ_u can dip below 400
+        model = PooledHazard(instance_effects=True).fit(
+            table, draws=1000, tune=1000, chains=2, random_seed=2, progressbar=False
+        )
+    s = model.summary(ci_prob=0.9)
+    assert s.loc["instance_sd", "low"] < 0.8 < s.loc["instance_sd", "high"]
+    ie = model.instance_effects_
+    # a day's window with many more launches than its type's rate predicts: P(u > 0) high
+    expected = ie["days"] * 0.03 * np.where(ie["type"] == "plenary_meeting", 2.0, 1.5)
+    busy = ie["events"] > expected + 3 * np.sqrt(expected)
+    assert busy.any() and (ie.loc[busy, "p_gt_0"] > 0.8).all()
+
+
+@pytest.mark.slow
+def test_multi_action_recovery() -> None:
+    ev = simulate(
+        5000,
+        0.02,
+        {"plenary_meeting": (120, 2.5), "politburo_meeting": (90, 1.0)},
+        balloon=(0.01, {"plenary_meeting": 2.5, "politburo_meeting": 1.0}),
+        seed=12,
+    )
+    covs = windows(types=("plenary_meeting", "politburo_meeting"))
+    tables = {
+        "missile": table_for(ev, covs, fo.Outcome("missile", "missile_launch"), as_of="2013-01-01"),
+        "balloon": table_for(ev, covs, fo.Outcome("balloon", "balloon_launch"), as_of="2013-01-01"),
+    }
+    model = MultiActionHazard(target_accept=0.99).fit(
+        tables, draws=1000, tune=1000, chains=2, random_seed=3, progressbar=False
+    )
+    s = model.summary(ci_prob=0.9).set_index(["outcome", "parameter"])
+    truth = {
+        ("missile", "baseline_rate"): 0.02,
+        ("balloon", "baseline_rate"): 0.01,
+        ("missile", "plenary_meeting[0-30]"): 2.5,
+        ("balloon", "plenary_meeting[0-30]"): 2.5,
+        ("missile", "politburo_meeting[0-30]"): 1.0,
+        ("balloon", "politburo_meeting[0-30]"): 1.0,
+    }
+    for key, value in truth.items():
+        assert s.loc[key, "low"] < value < s.loc[key, "high"], (key, s.loc[key].to_dict())
+    f = model.forecast(horizons_days=[30], trigger={"type": "plenary_meeting"})
+    p = f.set_index("outcome")["p_mean"]
+    assert max(p["missile"], p["balloon"]) < p["any"] < p["missile"] + p["balloon"]
+    first = model.first_action(max_days=90).set_index("first")["p_mean"]
+    assert first["missile"] > first["balloon"]  # twice the rate, the same trigger effects
+    assert first.sum() == pytest.approx(1.0)
+
+
+def _sbc_quantities(X, y, future, lam, b, mu, sd) -> list[np.ndarray]:
+    """log λ0, each β, the pool mean, log pool sd, log-likelihood, P(event ≤ 60 d) per draw."""
+    eta = np.log(lam)[:, None] + b @ X.T
+    loglik = (y[None, :] * eta - np.exp(eta)).sum(axis=1)
+    cum = (lam[:, None] * np.exp(b @ future.T)).sum(axis=1)
+    return [np.log(lam), *b.T, mu, np.log(sd), loglik, -np.expm1(-cum)]
+
+
+def _sbc_pooled(table, n_sims: int, *, seed: int, draws: int = 200, tune: int = 200):
+    """SBC of PooledHazard on a fixed design: prior draws, Poisson days, NUTS refits, ranks.
+
+    The loop of :func:`followon.simulation_based_calibration`, with the pooled model's own
+    prior draws (that function draws independent Normal β, the wrong prior here).
+    """
+    import dataclasses
+
+    from followon.evaluation.sbc import SBCResult, _rank
+
+    data = table.data
+    names = table.covariate_names
+    rate = data["events"].sum() / len(data)
+    model = PooledHazard(baseline_mean=rate, log_likelihood=False)
+    prep = model._prepare(table)
+    X = data[names].to_numpy(dtype=float)
+    future = None
+    rng = np.random.default_rng(seed)
+    ranks, seconds = [], []
+    columns = [
+        "log_baseline_rate",
+        *names,
+        "pool_mean[0-30]",
+        "log_pool_sd",
+        "log_likelihood",
+        "p_event_60d",
+    ]
+    for _ in range(n_sims):
+        truth = model._prior_sample(prep, 1, rng)
+        lam0, beta = float(truth["baseline_rate"][0, 0]), truth["beta"][0, 0]
+        y = rng.poisson(lam0 * np.exp(X @ beta))
+        sim = dataclasses.replace(table, data=data.assign(events=y))
+        started = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(
+                sim,
+                draws=draws,
+                tune=tune,
+                chains=1,
+                random_seed=int(rng.integers(2**31)),
+                progressbar=False,
+            )
+        seconds.append(time.perf_counter() - started)
+        post = model.idata_["posterior"]
+        lam_d = post["baseline_rate"].values.reshape(-1)[::2]
+        beta_d = post["beta"].values.reshape(-1, len(names))[::2]
+        mu_d = post["pool_mean"].values.reshape(-1)[::2]
+        sd_d = post["pool_sd"].values.reshape(-1)[::2]
+        if future is None:
+            future = model.future_design(table.end, 60).to_numpy(dtype=float)
+
+        true_q = _sbc_quantities(
+            X,
+            y,
+            future,
+            np.array([lam0]),
+            beta[None, :],
+            truth["pool_mean"][0, :, 0],
+            truth["pool_sd"][0],
+        )
+        draw_q = _sbc_quantities(X, y, future, lam_d, beta_d, mu_d, sd_d)
+        ranks.append([_rank(d, float(t[0]), rng) for d, t in zip(draw_q, true_q, strict=True)])
+    index = pd.RangeIndex(n_sims, name="replicate")
+    L = len(lam_d)
+    return SBCResult(
+        ranks=pd.DataFrame(ranks, index=index, columns=columns),
+        L=L,
+        truth=pd.DataFrame(index=index),
+        diagnostics=pd.DataFrame({"seconds": seconds}, index=index),
+        method=model.method_,
+        horizon_days=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def sbc_table() -> fo.ExposureTable:
+    ev = simulate(
+        1500,
+        0.03,
+        {
+            "plenary_meeting": (100, 2.0),
+            "politburo_meeting": (70, 1.5),
+            "party_congress": (700, 2.0),
+        },
+        seed=21,
+    )
+    return table_for(ev, windows(), as_of="2004-02-01")
+
+
+@pytest.mark.slow
+def test_sbc_pooled_is_calibrated(sbc_table: fo.ExposureTable) -> None:
+    result = _sbc_pooled(sbc_table, 30, seed=31)
+    test = result.test(prob=0.95)
+    print(f"\nSBC, {result.L} draws ranked:\n{test.round(3).to_string()}")
+    # 9 quantities each at 95%: allow one chance failure, none badly off
+    assert (~test["inside_band"]).sum() <= 1, test
+    assert (test["ecdf_p"] > 0.001).all(), test
+
+
+@pytest.mark.slow
+def test_sbc_pooled_flags_a_broken_likelihood(
+    sbc_table: fo.ExposureTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = pooled._collapse
+
+    def doubled_exposure(M, y, exposure):
+        patterns, events, e = real(M, y, exposure)
+        return patterns, events, 2.0 * e
+
+    monkeypatch.setattr(pooled, "_collapse", doubled_exposure)
+    test = _sbc_pooled(sbc_table, 12, seed=32).test(prob=0.95)
+    print(f"\nSBC with the exposure doubled:\n{test.round(3).to_string()}")
+    assert not test.loc["log_baseline_rate", "inside_band"], test
+    assert test.loc["log_baseline_rate", "ecdf_p"] < 0.01
+
+
+@pytest.mark.slow
+def test_real_catalog_with_instance_effects() -> None:
+    events = fo.load_events()
+    types = ("plenary_meeting", "politburo_meeting", "party_congress", "summit")
+    table = fo.build_exposure(
+        events,
+        fo.Outcome("missile", "missile_launch"),
+        start="2012-01-01",
+        as_of="2024-07-02",
+        covariates=[fo.TriggerWindows(t, cut_days=(0, 30)) for t in types],
+    )
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        model = PooledHazard(instance_effects=True).fit(
+            table, draws=1000, tune=1000, chains=4, random_seed=1, progressbar=False
+        )
+    seconds = time.perf_counter() - started
+    s = model.summary(ci_prob=0.9)
+    ie = model.instance_effects_
+    shown = ie.sort_values("p_gt_0").round({"mean": 3, "low": 3, "high": 3, "p_gt_0": 3})
+    print(f"\nfit {seconds:.1f} s\n{s.round(3).to_string()}\n{shown.to_string()}")
+    # a stray divergence or two in 4000 draws is tolerated; anything more is a finding
+    assert model.diagnostics_.attrs["divergences"] <= 4, [str(w.message) for w in caught]
+    assert (model.diagnostics_["r_hat"] < 1.01).all()
+    assert (model.diagnostics_["ess_bulk"] > 400).all()
+    assert set(ie["type"]) == set(types)
+    # every plenum in the window has its own effect; the 2024-06-28 plenum is the last
+    plenums = table.events[
+        (table.events["type"] == "plenary_meeting") & (table.events["date"] >= "2011-12-01")
+    ]
+    assert set(plenums["event_id"]) <= set(ie["event_id"])
+    assert 0 < s.loc["pool_sd", "median"] < 1.5

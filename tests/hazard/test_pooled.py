@@ -710,9 +710,11 @@ def test_rare_trigger_borrows_strength() -> None:
     ev = simulate(4000, 0.02, SLOW_TYPES, seed=5)
     table = table_for(ev, windows(), as_of="2010-12-01")
     assert table.events["type"].eq("party_congress").sum() == 2
-    model = PooledHazard(target_accept=0.99).fit(
-        table, draws=1000, tune=1000, chains=2, random_seed=1, progressbar=False
-    )
+    with warnings.catch_warnings(record=True) as caught:  # checked last, after recovery
+        warnings.simplefilter("always", ConvergenceWarning)
+        model = PooledHazard(target_accept=0.99).fit(
+            table, draws=1000, tune=1000, chains=2, random_seed=1, progressbar=False
+        )
     s = model.summary(ci_prob=0.9)
     for t in ("plenary_meeting", "politburo_meeting"):
         row = s.loc[f"{t}[0-30]"]
@@ -730,7 +732,7 @@ def test_rare_trigger_borrows_strength() -> None:
     assert abs(np.log(s.loc[rare, "median"]) - pool) < abs(np.log(indep.loc[rare, "median"]) - pool)
     width = np.log(s.loc[rare, "high"] / s.loc[rare, "low"])
     assert width < 0.8 * np.log(indep.loc[rare, "high"] / indep.loc[rare, "low"])
-    assert model.diagnostics_.attrs["divergences"] == 0
+    assert not caught, [str(w.message) for w in caught]
 
 
 @pytest.mark.slow
@@ -752,6 +754,7 @@ def test_instance_effects_recovered() -> None:
             table, draws=1000, tune=1000, chains=2, random_seed=2, progressbar=False
         )
     s = model.summary(ci_prob=0.9)
+    assert s.loc["baseline_rate", "low"] < 0.03 < s.loc["baseline_rate", "high"]
     assert s.loc["instance_sd", "low"] < 0.8 < s.loc["instance_sd", "high"]
     ie = model.instance_effects_
     # a day's window with many more launches than its type's rate predicts: P(u > 0) high
@@ -774,9 +777,11 @@ def test_multi_action_recovery() -> None:
         "missile": table_for(ev, covs, fo.Outcome("missile", "missile_launch"), as_of="2013-01-01"),
         "balloon": table_for(ev, covs, fo.Outcome("balloon", "balloon_launch"), as_of="2013-01-01"),
     }
-    model = MultiActionHazard(target_accept=0.99).fit(
-        tables, draws=1000, tune=1000, chains=2, random_seed=3, progressbar=False
-    )
+    with warnings.catch_warnings(record=True) as caught:  # checked last, after recovery
+        warnings.simplefilter("always", ConvergenceWarning)
+        model = MultiActionHazard(target_accept=0.99).fit(
+            tables, draws=1000, tune=1000, chains=2, random_seed=3, progressbar=False
+        )
     s = model.summary(ci_prob=0.9).set_index(["outcome", "parameter"])
     truth = {
         ("missile", "baseline_rate"): 0.02,
@@ -794,6 +799,7 @@ def test_multi_action_recovery() -> None:
     first = model.first_action(max_days=90).set_index("first")["p_mean"]
     assert first["missile"] > first["balloon"]  # twice the rate, the same trigger effects
     assert first.sum() == pytest.approx(1.0)
+    assert not caught, [str(w.message) for w in caught]
 
 
 def _sbc_quantities(X, y, future, lam, b, mu, sd) -> list[np.ndarray]:
@@ -804,7 +810,7 @@ def _sbc_quantities(X, y, future, lam, b, mu, sd) -> list[np.ndarray]:
     return [np.log(lam), *b.T, mu, np.log(sd), loglik, -np.expm1(-cum)]
 
 
-def _sbc_pooled(table, n_sims: int, *, seed: int, draws: int = 200, tune: int = 200):
+def _sbc_pooled(table, n_sims: int, *, seed: int, draws: int = 200, tune: int = 200, thin: int = 2):
     """SBC of PooledHazard on a fixed design: prior draws, Poisson days, NUTS refits, ranks.
 
     The loop of :func:`followon.simulation_based_calibration`, with the pooled model's own
@@ -849,10 +855,10 @@ def _sbc_pooled(table, n_sims: int, *, seed: int, draws: int = 200, tune: int = 
             )
         seconds.append(time.perf_counter() - started)
         post = model.idata_["posterior"]
-        lam_d = post["baseline_rate"].values.reshape(-1)[::2]
-        beta_d = post["beta"].values.reshape(-1, len(names))[::2]
-        mu_d = post["pool_mean"].values.reshape(-1)[::2]
-        sd_d = post["pool_sd"].values.reshape(-1)[::2]
+        lam_d = post["baseline_rate"].values.reshape(-1)[::thin]
+        beta_d = post["beta"].values.reshape(-1, len(names))[::thin]
+        mu_d = post["pool_mean"].values.reshape(-1)[::thin]
+        sd_d = post["pool_sd"].values.reshape(-1)[::thin]
         if future is None:
             future = model.future_design(table.end, 60).to_numpy(dtype=float)
 

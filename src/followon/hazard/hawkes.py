@@ -72,7 +72,7 @@ from followon._version import __version__
 from followon.errors import ModelError, did_you_mean
 from followon.exposure.table import ExposureTable
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
-from followon.hazard.piecewise import PiecewiseHazard, _draws_array
+from followon.hazard.piecewise import PiecewiseHazard, _draws_array, check_fit_args
 
 __all__ = ["HAWKES_SAMPLERS", "HawkesHazard"]
 
@@ -335,12 +335,7 @@ class HawkesHazard(PiecewiseHazard):
             Bad parameters, or a table that already has a self-exciting covariate (the hawkes
             model fits its own excitation: drop ``self_excitation`` from the hypothesis).
         """
-        if not isinstance(table, ExposureTable):
-            raise ModelError(
-                f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
-            )
-        if draws < 1 or chains < 1 or tune < 0:
-            raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
+        check_fit_args(table, draws=draws, tune=tune, chains=chains)
         names = table.covariate_names
         self._check_params(names)
         exciting = [c for cov in table.covariates if cov.self_exciting for c in cov.columns()]

@@ -233,12 +233,7 @@ class PiecewiseHazard:
         ConvergenceWarning
             R-hat > 1.01, bulk ESS < 400 or any divergence, naming the parameters.
         """
-        if not isinstance(table, ExposureTable):
-            raise ModelError(
-                f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
-            )
-        if draws < 1 or chains < 1 or tune < 0:
-            raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
+        check_fit_args(table, draws=draws, tune=tune, chains=chains)
         names = table.covariate_names
         self._check_params(names)
         collapsed = table.collapsed()
@@ -695,6 +690,16 @@ class PiecewiseHazard:
 
 
 # ---------------------------------------------------------------------- helpers
+def check_fit_args(table: object, *, draws: int = 1, tune: int = 0, chains: int = 1) -> None:
+    """Refuse what no model can fit: not an ExposureTable, or no draws or chains."""
+    if not isinstance(table, ExposureTable):
+        raise ModelError(
+            f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
+        )
+    if draws < 1 or chains < 1 or tune < 0:
+        raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
+
+
 def open_fit(
     cls: type, path: str | Path, table: ExposureTable
 ) -> tuple[xr.DataTree, dict[str, Any]]:

@@ -122,6 +122,7 @@ from followon.hazard.piecewise import (
     _draws_array,
     _enable_jax_cache,
     _trigger_frame,
+    check_fit_args,
 )
 
 __all__ = ["POOLED_SAMPLERS", "MultiActionHazard", "PooledHazard", "first_action_probabilities"]
@@ -713,10 +714,7 @@ class PooledHazard(PiecewiseHazard):
 
     def _prepare(self, table: ExposureTable) -> _Prepared:
         """Check the table and parameters; collapse the days; set the priors."""
-        if not isinstance(table, ExposureTable):
-            raise ModelError(
-                f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
-            )
+        check_fit_args(table)
         names = table.covariate_names
         self._check_params(names)
         trig_cols, pools, pool_index = trigger_pools(table)

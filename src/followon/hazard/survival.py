@@ -112,6 +112,7 @@ from followon.errors import ConvergenceWarning, ModelError, did_you_mean
 from followon.exposure.covariates import TriggerWindows, _select
 from followon.exposure.table import ExposureTable
 from followon.forecasting.probability import check_horizons, horizon_probabilities
+from followon.hazard.piecewise import check_fit_args
 
 __all__ = [
     "SURVIVAL_SAMPLERS",
@@ -457,12 +458,7 @@ class TimeToFirstEvent(ABC):
             The grid could not be made to hold the posterior mass (its edge stays within 20
             log units of the mode).
         """
-        if not isinstance(table, ExposureTable):
-            raise ModelError(
-                f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
-            )
-        if draws < 1 or chains < 1 or tune < 0:
-            raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
+        check_fit_args(table, draws=draws, tune=tune, chains=chains)
         mu_k, sd_k, mu_s, sd_s = self._check_params()
         spells = trigger_spells(table, model=self.model_name)
         kept = spells[spells["kept"]]

@@ -68,7 +68,6 @@ import pandas as pd
 from scipy.signal import lfilter
 from scipy.special import expit, gammaln, logit
 
-from followon._version import __version__
 from followon.errors import ModelError, did_you_mean
 from followon.exposure.table import ExposureTable
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
@@ -360,44 +359,14 @@ class HawkesHazard(PiecewiseHazard):
         self.mode_ = mode
         self.posterior_gamma_ = None
         self.prior_: dict[str, Any] = prior
-        self.idata_ = self._assemble_hawkes(posterior, prior_draws, sample_stats, names, data)
+        self.idata_ = self._assemble(posterior, prior_draws, sample_stats, names)
         self.diagnostics_ = self._diagnose(names)
         return self
 
-    def _assemble_hawkes(
-        self,
-        posterior: dict[str, np.ndarray],
-        prior: dict[str, np.ndarray],
-        sample_stats: dict[str, np.ndarray],
-        names: Sequence[str],
-        data: _Data,
-    ) -> Any:
-        import arviz as az
-
-        table = self.table_
-        groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "prior": prior}
-        if sample_stats:
-            groups["sample_stats"] = sample_stats
-        groups["observed_data"] = {"events": table.data["events"].to_numpy()}
-        if self.log_likelihood:
-            groups["log_likelihood"] = {"events": _pointwise(posterior, data)}
-        if not names:
-            for g in ("posterior", "prior"):
-                groups[g] = {key: v for key, v in groups[g].items() if key != "beta"}
-        idata = az.from_dict(
-            groups,
-            dims={"beta": ["covariate"], "events": ["day"]},
-            coords={"covariate": list(names), "day": table.data["date"].to_numpy()},
-        )
-        idata.attrs.update(
-            {
-                "followon_version": __version__,
-                "model_class": type(self).__name__,
-                "method": self.method_,
-                "outcome": table.outcome.id,
-            }
-        )
-        return idata
+    def _pointwise_loglik(
+        self, posterior: Mapping[str, np.ndarray], names: Sequence[str]
+    ) -> np.ndarray:
+        return _pointwise(posterior, _Data(self.table_))
 
     # ------------------------------------------------------------------ results
     def _excitation_draws(self, group: str = "posterior") -> tuple[np.ndarray, np.ndarray]:

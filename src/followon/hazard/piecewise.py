@@ -299,7 +299,16 @@ class PiecewiseHazard:
         prior: dict[str, np.ndarray],
         sample_stats: dict[str, np.ndarray],
         names: Sequence[str],
+        *,
+        dims: Mapping[str, list[str]] | None = None,
+        coords: Mapping[str, Any] | None = None,
+        attrs: Mapping[str, Any] | None = None,
     ) -> xr.DataTree:
+        """Return the fit as a DataTree.
+
+        Subclasses pass extra ``dims``, ``coords`` and ``attrs`` and override
+        :meth:`_pointwise_loglik`.
+        """
         import arviz as az
 
         table = self.table_
@@ -308,22 +317,33 @@ class PiecewiseHazard:
             groups["sample_stats"] = sample_stats
         groups["observed_data"] = {"events": table.data["events"].to_numpy()}
         if self.log_likelihood:
-            groups["log_likelihood"] = {"events": _pointwise_loglik(posterior, table, names)}
-        dims = {"beta": ["covariate"], "events": ["day"]}
-        coords = {"covariate": list(names), "day": table.data["date"].to_numpy()}
+            groups["log_likelihood"] = {"events": self._pointwise_loglik(posterior, names)}
+        all_dims = {"beta": ["covariate"], "events": ["day"], **(dims or {})}
+        all_coords = {
+            "covariate": list(names),
+            "day": table.data["date"].to_numpy(),
+            **(coords or {}),
+        }
         if not names:
             for g in ("posterior", "prior"):
                 groups[g] = {k: v for k, v in groups[g].items() if k != "beta"}
-        idata = az.from_dict(groups, dims=dims, coords=coords)
+        idata = az.from_dict(groups, dims=all_dims, coords=all_coords)
         idata.attrs.update(
             {
                 "followon_version": __version__,
                 "model_class": type(self).__name__,
                 "method": self.method_,
                 "outcome": table.outcome.id,
+                **(attrs or {}),
             }
         )
         return idata
+
+    def _pointwise_loglik(
+        self, posterior: Mapping[str, np.ndarray], names: Sequence[str]
+    ) -> np.ndarray:
+        """Log-likelihood of each day under each draw, shape (chain, draw, day)."""
+        return _pointwise_loglik(posterior, self.table_, names)
 
     def _diagnose(self, names: Sequence[str]) -> pd.DataFrame:
         if self.method_ in ("exact", "laplace"):

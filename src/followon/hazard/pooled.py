@@ -877,54 +877,40 @@ class PooledHazard(PiecewiseHazard):
         prior: dict[str, np.ndarray],
         sample_stats: dict[str, np.ndarray],
         names: Sequence[str],
+        **_: Any,
     ) -> xr.DataTree:
-        import arviz as az
-
-        table = self.table_
         s = self._structure
-        groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "prior": prior}
-        if sample_stats:
-            groups["sample_stats"] = sample_stats
-        groups["observed_data"] = {"events": table.data["events"].to_numpy()}
-        if self.log_likelihood:
-            lam0 = posterior["baseline_rate"].reshape(-1)
-            coef = posterior["beta"].reshape(-1, len(names))
-            M = table.data[list(names)].to_numpy(dtype=float)
-            if self.instance_effects:
-                coef = np.hstack([coef, posterior["instance_effect"].reshape(-1, len(s.instances))])
-                M = np.hstack([M, self._Z_day])
-            ll = _poisson_loglik(
-                np.log(lam0),
-                coef,
-                M,
-                table.data["events"].to_numpy(dtype=float),
-                np.log(table.data["exposure"].to_numpy(dtype=float)),
-            )
-            chains = posterior["baseline_rate"].shape[0]
-            groups["log_likelihood"] = {"events": ll.reshape(chains, -1, ll.shape[-1])}
-        dims = {
-            "beta": ["covariate"],
-            "pool_mean": ["pool"],
-            "instance_effect": ["instance"],
-            "events": ["day"],
-        }
-        coords = {
-            "covariate": list(names),
-            "pool": list(s.pools),
-            "instance": list(s.instances),
-            "day": table.data["date"].to_numpy(),
-        }
-        idata = az.from_dict(groups, dims=dims, coords=coords)
-        idata.attrs.update(
-            {
-                "followon_version": __version__,
-                "model_class": type(self).__name__,
-                "method": self.method_,
-                "outcome": table.outcome.id,
-                "new_instance_seed": self._seed,
-            }
+        return super()._assemble(
+            posterior,
+            prior,
+            sample_stats,
+            names,
+            dims={"pool_mean": ["pool"], "instance_effect": ["instance"]},
+            coords={"pool": list(s.pools), "instance": list(s.instances)},
+            attrs={"new_instance_seed": self._seed},
         )
-        return idata
+
+    def _pointwise_loglik(
+        self, posterior: Mapping[str, np.ndarray], names: Sequence[str]
+    ) -> np.ndarray:
+        """Per-day log-likelihood with the instance effects on their window days."""
+        table = self.table_
+        lam0 = posterior["baseline_rate"].reshape(-1)
+        coef = posterior["beta"].reshape(-1, len(names))
+        M = table.data[list(names)].to_numpy(dtype=float)
+        if self.instance_effects:
+            n_inst = len(self._structure.instances)
+            coef = np.hstack([coef, posterior["instance_effect"].reshape(-1, n_inst)])
+            M = np.hstack([M, self._Z_day])
+        ll = _poisson_loglik(
+            np.log(lam0),
+            coef,
+            M,
+            table.data["events"].to_numpy(dtype=float),
+            np.log(table.data["exposure"].to_numpy(dtype=float)),
+        )
+        chains = posterior["baseline_rate"].shape[0]
+        return ll.reshape(chains, -1, ll.shape[-1])
 
     @classmethod
     def load(cls, path: str | Path, table: ExposureTable) -> PooledHazard:

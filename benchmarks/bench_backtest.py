@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 import followon as fo
-from followon.evaluation.backtest import _fast_model, backtest_origins
-from followon.scenarios.runner import _covariates, _model
+from followon.scenarios.backtest import backtest_origins, fast_model
+from followon.scenarios.build import covariates_from_spec, hypothesis_model
 
 
 def naive(scenario: fo.Scenario, origins: list[pd.Timestamp], inference: str) -> float:
@@ -45,16 +45,16 @@ def naive(scenario: fo.Scenario, origins: list[pd.Timestamp], inference: str) ->
                     outcome,
                     start=f"{scenario.data.start}",
                     as_of=origin,
-                    covariates=_covariates(h, scenario),
+                    covariates=covariates_from_spec(h, scenario),
                     require_events=False,
                 )
             except fo.DataError:  # e.g. no plenum yet at an early origin: skipped (cheaper)
                 continue
             if inference == "fast":
-                model = _fast_model(h, table)
+                model = fast_model(h, table)
                 sampling = {"draws": 1000, "chains": 1}
             else:
-                model = _model(h, log_likelihood=False)
+                model = hypothesis_model(h, log_likelihood=False)
                 sampling = scenario.sampling.model_dump()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", fo.ConvergenceWarning)

@@ -19,7 +19,7 @@ import warnings
 import pandas as pd
 
 import followon as fo
-from followon.scenarios.runner import model_class
+from followon.hazard import get_model as model_class
 
 TRIGGERS = ("plenary_meeting", "politburo_meeting", "party_congress", "summit")
 

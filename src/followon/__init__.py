@@ -3,6 +3,7 @@
 The first case is North Korea. ``load_events`` gives the bundled, sourced event catalog.
 """
 
+from followon import forecasting as forecasting
 from followon._version import __version__
 from followon.errors import (
     ConvergenceWarning,
@@ -16,8 +17,6 @@ from followon.errors import (
     ScenarioError,
 )
 from followon.evaluation import (
-    BacktestResult,
-    backtest,
     brier_score,
     brier_skill,
     corp_decomposition,
@@ -26,7 +25,6 @@ from followon.evaluation import (
     reliability_curve,
     score_table,
     simulation_based_calibration,
-    write_backtest,
 )
 from followon.events import (
     EVENT_TYPES,
@@ -54,12 +52,17 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import (
+    FORECAST_COLUMNS,
+    MODELS,
     HawkesHazard,
+    HazardModel,
     LogLogisticTTE,
     MultiActionHazard,
     PiecewiseHazard,
     PooledHazard,
     WeibullTTE,
+    get_model,
+    register_model,
 )
 from followon.plotting import (
     paper_style,
@@ -72,18 +75,22 @@ from followon.plotting import (
     plot_scenario_timeline,
     plot_timeline,
 )
+from followon.reports import write_backtest, write_results
 from followon.scenarios import (
+    BacktestResult,
     Scenario,
     ScenarioResult,
+    backtest,
     bundled_scenarios,
     load_scenario,
     run_scenario,
-    write_results,
 )
 
 __all__ = [
     "EVENT_TYPES",
+    "FORECAST_COLUMNS",
     "MISSILE_CLASSES",
+    "MODELS",
     "BacktestResult",
     "ConvergenceWarning",
     "DataError",
@@ -98,6 +105,7 @@ __all__ = [
     "FollowonError",
     "FollowonWarning",
     "HawkesHazard",
+    "HazardModel",
     "LogLogisticTTE",
     "ModelError",
     "MultiActionHazard",
@@ -120,6 +128,7 @@ __all__ = [
     "bundled_scenarios",
     "corp_decomposition",
     "events_per_year",
+    "get_model",
     "interval_coverage",
     "load_events",
     "load_manifest",
@@ -138,6 +147,7 @@ __all__ = [
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",
+    "register_model",
     "reliability_curve",
     "run_scenario",
     "score_table",

@@ -92,8 +92,7 @@ def _cmd_scenario_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
-    from followon.evaluation import prior_predictive
-    from followon.scenarios import load_scenario
+    from followon.scenarios import load_scenario, prior_predictive
 
     scenarios = [load_scenario(p) for p in args.files]
     for s in scenarios:
@@ -108,7 +107,8 @@ def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from followon.scenarios import load_scenario, run_scenario, write_results
+    from followon.reports import write_results
+    from followon.scenarios import load_scenario, run_scenario
 
     scenarios = [load_scenario(p) for p in args.files]  # all checked before any fitting
     out = Path(args.out)
@@ -126,8 +126,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from followon.evaluation import backtest, write_backtest
-    from followon.scenarios import load_scenario
+    from followon.reports import write_backtest
+    from followon.scenarios import backtest, load_scenario
 
     scenario = load_scenario(args.file)
     result = backtest(

@@ -12,9 +12,9 @@ import pytest
 
 import followon as fo
 from followon.cli import main
-from followon.evaluation import backtest_origins
-from followon.evaluation.backtest import _cut
-from followon.scenarios.runner import _covariates
+from followon.scenarios import backtest_origins
+from followon.scenarios.backtest import _cut
+from followon.scenarios.build import covariates_from_spec
 from tests.hazard.conftest import simulate_events
 
 SCENARIO = """\
@@ -112,7 +112,7 @@ def test_cut_table_equals_a_table_built_at_the_origin(
         fo.DaysSinceLast((0, 7, 30)),
         fo.Season("quarter"),
         fo.Era("late", "2006-01-01", "2007-06-30"),
-        *_covariates(scenario.hypotheses[1], scenario),
+        *covariates_from_spec(scenario.hypotheses[1], scenario),
     ]
     covs[-1] = dataclasses.replace(covs[-1], name="plenum_b")
     kw = {"start": "2000-01-01", "observed_until": "2010-12-13", "require_events": False}
@@ -218,7 +218,7 @@ def test_write_backtest_is_atomic(
     def boom(*args: object, **kwargs: object) -> list[str]:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("followon.evaluation.report._figures", boom)
+    monkeypatch.setattr("followon.reports.backtest._figures", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         fo.write_backtest(result, tmp_path / "new")
     assert not (tmp_path / "new").exists()

@@ -21,7 +21,7 @@ def path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_prior_predictive_matches_the_gamma_closed_form(path: Path) -> None:
     scenario = fo.load_scenario(path)
-    out = fo.evaluation.prior_predictive(scenario, draws=20_000, random_seed=1)
+    out = fo.scenarios.prior_predictive(scenario, draws=20_000, random_seed=1)
     assert list(out.columns) == [
         "hypothesis",
         "outcome",

@@ -146,7 +146,7 @@ def test_bad_ranks_are_refused() -> None:
 def test_arguments_are_checked(plain: fo.ExposureTable) -> None:
     with pytest.raises(fo.EvaluationError, match="n_sims must be an integer ≥ 1"):
         simulation_based_calibration(plain, fo.PiecewiseHazard, n_sims=0)
-    with pytest.raises(fo.EvaluationError, match="must return a PiecewiseHazard"):
+    with pytest.raises(fo.EvaluationError, match="must return a HazardModel"):
         simulation_based_calibration(plain, lambda: "model", n_sims=1)  # type: ignore[arg-type,return-value]
     fitted = fo.PiecewiseHazard(sampler="exact").fit(plain, draws=10, random_seed=0)
     with pytest.raises(fo.EvaluationError, match="new, unfitted model"):

@@ -96,7 +96,7 @@ def test_gradient_matches_finite_differences(sim_events: pd.DataFrame) -> None:
     table = sim_table(sim_events)
     data = _Data(table)
     model = HawkesHazard()
-    prior = model._prior(table.covariate_names, 0.02)
+    prior = {**model.prior(table), "b": 2.0 / 0.02}
     theta = np.array([np.log(0.012), 0.7, logit(0.4), np.log(12.0)])
     _, grad = log_posterior(theta, data, prior)
     eps = 1e-6

@@ -117,7 +117,7 @@ def test_mcmc_pipeline_with_a_mocked_sampler(
     table = table_for(simulated, [windows, fo.Season("quarter")])
     names = table.covariate_names
     means = dict(zip(names, [1.0, 0.0, 0.2, -0.2], strict=True))
-    monkeypatch.setattr(piecewise, "_run_sampler", fake_sampler(means))
+    monkeypatch.setattr(piecewise, "sample_glm", fake_sampler(means))
     model = fo.PiecewiseHazard().fit(table, draws=500, chains=4, random_seed=3)
     assert model.method_ == piecewise.DEFAULT_MCMC_SAMPLER
     assert set(model.idata_.children) >= {
@@ -151,7 +151,7 @@ def test_convergence_warning_names_parameters(
 ) -> None:
     table = table_for(simulated, [fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))])
     monkeypatch.setattr(
-        piecewise, "_run_sampler", fake_sampler({"plenary_meeting[0-30]": 0.5}, spread=1.0)
+        piecewise, "sample_glm", fake_sampler({"plenary_meeting[0-30]": 0.5}, spread=1.0)
     )
     with pytest.warns(
         ConvergenceWarning, match=r"R-hat > 1\.01 for beta\[plenary_meeting\[0-30\]\]"
@@ -196,7 +196,7 @@ def test_simulation_feeds_back_self_excitation(
     simulated: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table = table_for(simulated, [fo.Excitation(5.0)])
-    monkeypatch.setattr(piecewise, "_run_sampler", fake_sampler({"excitation[5d]": 1.5}, lam0=0.01))
+    monkeypatch.setattr(piecewise, "sample_glm", fake_sampler({"excitation[5d]": 1.5}, lam0=0.01))
     model = fo.PiecewiseHazard().fit(table, draws=300, chains=2, random_seed=8)
     sims = model.simulate_paths(3000, 120, random_seed=9)
     grid = np.zeros((3000, 121), dtype=bool)

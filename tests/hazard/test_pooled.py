@@ -25,16 +25,20 @@ from scipy import stats
 
 import followon as fo
 from followon.errors import ConvergenceWarning, ModelError
-from followon.hazard import pooled
-from followon.hazard.pooled import (
-    MultiActionHazard,
-    PooledHazard,
-    first_action_probabilities,
-    instance_assignment,
-    trigger_pools,
-)
+from followon.exposure.instances import instance_assignment, trigger_pools
+from followon.hazard import multi, pooled
+from followon.hazard.multi import MultiActionHazard, first_action_probabilities
+from followon.hazard.pooled import PooledHazard
 
 T = pd.Timestamp
+
+
+def patch_sampler(monkeypatch: pytest.MonkeyPatch, sampler: object) -> None:
+    """Replace the NUTS run of both hierarchical models (pooled and multi-action)."""
+    monkeypatch.setattr(pooled, "sample_pymc_model", sampler)
+    monkeypatch.setattr(multi, "sample_pymc_model", sampler)
+
+
 OUT = fo.Outcome("l", "missile_launch")
 TYPES = ("plenary_meeting", "politburo_meeting", "party_congress")
 
@@ -300,7 +304,7 @@ def test_instance_assignment_on_a_hand_made_calendar() -> None:
 def test_pipeline_through_the_model_graph(
     events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(pooled, "_sample", graph_sampler)
+    patch_sampler(monkeypatch, graph_sampler)
     table = table_for(events, [*windows(), fo.Season("quarter")])
     model = PooledHazard(instance_effects=True).fit(table, draws=500, chains=2, random_seed=1)
     post = model.idata_["posterior"]
@@ -379,7 +383,7 @@ def test_forecasts_use_fitted_and_new_instance_effects(
     last_plenum = inst[inst["type"] == "plenary_meeting"].iloc[-1]
     j = inst.index[inst["event_id"] == last_plenum["event_id"]][0]
     values["instance_effect"][..., j] = 1.0
-    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    patch_sampler(monkeypatch, fixed_sampler(values))
     model = PooledHazard(instance_effects=True).fit(table, draws=1000, chains=2, random_seed=7)
     base = fo.PiecewiseHazard.hazard  # the hazard without instance effects
     # an origin inside the last plenum's window: its fitted u = 1 on the window's remaining days
@@ -520,7 +524,7 @@ def test_multi_action_forecasts_on_fixed_draws(
         "pool_mean": rng.normal(0.5, 0.1, size=(*shape, 3)),
         "pool_sd": np.abs(rng.normal(0.3, 0.05, size=(*shape, 3))),
     }
-    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    patch_sampler(monkeypatch, fixed_sampler(values))
     model = MultiActionHazard().fit(tables, draws=1000, chains=2, random_seed=3)
     trig = {"type": "plenary_meeting"}
     end = tables["missile"].end
@@ -619,7 +623,7 @@ def test_pooled_without_instance_effects_has_no_instance_summary(
     events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     table = table_for(events, windows())
-    monkeypatch.setattr(pooled, "_sample", fixed_sampler(_fixed_draws(3, 0, draws=300)))
+    patch_sampler(monkeypatch, fixed_sampler(_fixed_draws(3, 0, draws=300)))
     model = PooledHazard().fit(table, draws=300, chains=2, random_seed=0)
     with pytest.raises(ModelError) as info:
         _ = model.instance_effects_
@@ -685,7 +689,7 @@ def test_per_outcome_unknown_name(events: pd.DataFrame, monkeypatch: pytest.Monk
         "pool_mean": rng.normal(0, 0.1, size=(1, 1000, 1)),
         "pool_sd": np.abs(rng.normal(0.1, 0.01, size=(1, 1000, 1))),
     }
-    monkeypatch.setattr(pooled, "_sample", fixed_sampler(values))
+    patch_sampler(monkeypatch, fixed_sampler(values))
     model = MultiActionHazard().fit(tables, draws=1000, chains=1)
     with pytest.raises(ModelError) as info:
         model.per_outcome("baloon")
@@ -914,13 +918,14 @@ def test_sbc_pooled_is_calibrated(sbc_table: fo.ExposureTable) -> None:
 def test_sbc_pooled_flags_a_broken_likelihood(
     sbc_table: fo.ExposureTable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pooled._collapse
+    real = pooled.collapse_rows
 
     def doubled_exposure(M, y, exposure):
         patterns, events, e = real(M, y, exposure)
         return patterns, events, 2.0 * e
 
-    monkeypatch.setattr(pooled, "_collapse", doubled_exposure)
+    monkeypatch.setattr(pooled, "collapse_rows", doubled_exposure)
+    monkeypatch.setattr(multi, "collapse_rows", doubled_exposure)
     test = _sbc_pooled(sbc_table, 12, seed=32).test(prob=0.95)
     print(f"\nSBC with the exposure doubled:\n{test.round(3).to_string()}")
     assert not test.loc["log_baseline_rate", "inside_band"], test

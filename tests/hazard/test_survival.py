@@ -216,7 +216,7 @@ def test_a_table_without_trigger_is_refused(
         ({"scale_median": "60"}, "weibull: scale_median must be a number of days > 0, not '60'."),
         ({"scale_sd_log": float("inf")}, "weibull: scale_sd_log must be a number > 0, not inf."),
         ({"grid_size": 5}, "weibull: grid_size must be a whole number ≥ 20, not 5."),
-        ({"sampler": "gird"}, "weibull: sampler 'gird' (did you mean 'grid'?) is not one of grid."),
+        ({"sampler": "gird"}, "weibull: sampler 'gird' (did you mean 'grid'?) is not one of auto, grid."),
     ],
 )  # fmt: skip
 def test_bad_hyperparameters_are_refused(
@@ -374,7 +374,7 @@ def test_fitted_state_and_refit(small_design: SpellDesign) -> None:
     table = small_design.table_for(np.arange(1, 26) * 3)
     model = LogLogisticTTE()
     assert model.get_params() == {"shape_prior": [0.0, 0.5], "scale_median": 60.0,
-                                  "scale_sd_log": 1.5, "sampler": "grid", "grid_size": 200}  # fmt: skip
+                                  "scale_sd_log": 1.5, "sampler": "auto", "grid_size": 200}  # fmt: skip
     model.fit(table, draws=300, chains=3, random_seed=7, tune=5, progressbar=False)
     assert model.method_ == "grid" and model.table_ is table
     idata = model.idata_

@@ -332,7 +332,7 @@ def test_savage_dickey_matches_the_closed_form_for_an_exact_fit(
 ) -> None:
     from scipy.special import gammaln
 
-    from followon.scenarios.bayes import kass_raftery, savage_dickey
+    from followon.evaluation.bayes_factors import kass_raftery, savage_dickey
 
     table = fo.build_exposure(
         simulated_events,
@@ -372,8 +372,8 @@ def test_savage_dickey_for_mcmc_draws(
 ) -> None:
     from scipy.stats import norm
 
+    from followon.evaluation.bayes_factors import savage_dickey
     from followon.hazard import piecewise
-    from followon.scenarios.bayes import savage_dickey
 
     def fake(X, y, exposure, a, b, mu, sd, names, *, draws, chains, random_seed, **kwargs):
         rng = np.random.default_rng(random_seed)
@@ -385,7 +385,7 @@ def test_savage_dickey_for_mcmc_draws(
             {"diverging": np.zeros((chains, draws), bool)},
         )
 
-    monkeypatch.setattr(piecewise, "_run_sampler", fake)
+    monkeypatch.setattr(piecewise, "sample_glm", fake)
     table = fo.build_exposure(
         simulated_events,
         fo.Outcome("l", "missile_launch"),

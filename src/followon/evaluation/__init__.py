@@ -1,8 +1,17 @@
-"""Forecast evaluation: proper scoring rules, CORP calibration and backtest score tables."""
+"""Forecast evaluation: scoring rules, CORP calibration, model comparison, Bayes factors, SBC.
 
-from followon.evaluation.backtest import BacktestResult, backtest, backtest_origins
-from followon.evaluation.prior import prior_predictive
-from followon.evaluation.report import write_backtest
+The backtest (a scenario job) moved to :mod:`followon.scenarios.backtest` and its report to
+:mod:`followon.reports.backtest`; ``followon.evaluation.backtest``, ``backtest_origins``,
+``BacktestResult``, ``prior_predictive`` and ``write_backtest`` still resolve here for one
+release, with a ``DeprecationWarning`` (the one upward import, done lazily).
+"""
+
+import importlib
+import warnings
+from typing import Any
+
+from followon.evaluation.bayes_factors import kass_raftery, prior_sensitivity, savage_dickey
+from followon.evaluation.compare import psis_loo, stacking_weights, summarise_comparison
 from followon.evaluation.sbc import SBCResult, sbc_uniformity, simulation_based_calibration
 from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
@@ -16,22 +25,44 @@ from followon.evaluation.scores import (
     score_table,
 )
 
+_MOVED = {
+    "BacktestResult": "followon.scenarios.backtest",
+    "backtest": "followon.scenarios.backtest",
+    "backtest_origins": "followon.scenarios.backtest",
+    "prior_predictive": "followon.scenarios.prior",
+    "write_backtest": "followon.reports.backtest",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        warnings.warn(
+            f"followon.evaluation.{name} moved to {_MOVED[name]} (also fo.{name} where it is "
+            "exported); the old name goes in the next release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BACKTEST_COLUMNS",
-    "BacktestResult",
     "SBCResult",
-    "backtest",
-    "backtest_origins",
     "brier_score",
     "brier_skill",
     "corp_decomposition",
     "interval_coverage",
+    "kass_raftery",
     "log_score",
     "pav",
-    "prior_predictive",
+    "prior_sensitivity",
+    "psis_loo",
     "reliability_curve",
+    "savage_dickey",
     "sbc_uniformity",
     "score_table",
     "simulation_based_calibration",
-    "write_backtest",
+    "stacking_weights",
+    "summarise_comparison",
 ]

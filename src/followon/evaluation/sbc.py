@@ -37,6 +37,13 @@ of ``n_sims`` uniform ranks stays inside with probability ``prob``.
 
 Self-excitation covariates keep the original history: the design is fixed, as SBC needs, even
 though the simulated events would have excited differently.
+
+Any other model (a registered :class:`~followon.HazardModel` with a daily likelihood) is
+calibrated through the contract alone: its ``prior(table)`` and ``sample_prior`` give the
+truth, :meth:`~followon.HazardModel.with_draws` makes a model holding it, its
+``simulate_events`` draws the data (a self-exciting model feeds its events back), and the
+ranked quantities are every scalar posterior variable, the log-likelihood (when the model
+has one) and P(event within H days) from ``cumulative_hazard_draws``.
 """
 
 from __future__ import annotations
@@ -52,8 +59,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from followon.errors import ConvergenceWarning, EvaluationError
+from followon.errors import ConvergenceWarning, EvaluationError, ModelError
 from followon.exposure.table import ExposureTable
+from followon.hazard.base import HazardModel
 from followon.hazard.piecewise import PiecewiseHazard
 
 __all__ = ["SBCResult", "sbc_ecdf_difference", "sbc_uniformity", "simulation_based_calibration"]
@@ -287,7 +295,7 @@ def _quantities(
 
 def simulation_based_calibration(
     table: ExposureTable,
-    model_factory: Callable[[], PiecewiseHazard],
+    model_factory: Callable[[], HazardModel],
     *,
     n_sims: int = 100,
     draws: int = 1000,
@@ -371,17 +379,36 @@ def simulation_based_calibration(
     exposure = data["exposure"].to_numpy(dtype=float)
     rate = max(n_events, 0.5) / exposure.sum()  # as PiecewiseHazard.fit centres the prior
     model = model_factory()
-    if not isinstance(model, PiecewiseHazard):
+    if not isinstance(model, HazardModel):
         raise EvaluationError(
-            f"model_factory must return a PiecewiseHazard, not {type(model).__name__}."
+            f"model_factory must return a HazardModel (e.g. fo.PiecewiseHazard), not "
+            f"{type(model).__name__}."
         )
     if hasattr(model, "idata_"):
         raise EvaluationError("model_factory must return a new, unfitted model.")
+    if not (isinstance(model, PiecewiseHazard) and model.name == "piecewise"):
+        return _contract_sbc(
+            table,
+            model,
+            n_sims=n_sims,
+            draws=draws,
+            chains=chains,
+            tune=tune,
+            random_seed=random_seed,
+            horizon_days=horizon_days,
+            thin=thin,
+        )
     if model.baseline_mean is None:
         model.baseline_mean = rate
     model.log_likelihood = False
-    model._check_params(names)
-    a, b, mu, sd = model._priors(names, rate)
+    try:
+        model.check_params()
+        model.validate(table)
+    except ModelError as exc:
+        raise EvaluationError(str(exc)) from None
+    prior = model.prior(table)
+    a, b = prior["baseline_shape"], prior["baseline_rate_param"]
+    mu, sd = prior["beta_mean"], prior["beta_sd"]
     X = data[names].to_numpy(dtype=float) if names else np.zeros((len(data), 0))
     exact = model.sampler == "exact" or (model.sampler == "auto" and not names)
     if exact and names and (not np.isin(X, (0.0, 1.0)).all() or (X.sum(axis=1) > 1).any()):
@@ -421,7 +448,8 @@ def simulation_based_calibration(
         # 2. daily counts from the likelihood the model fits
         mean = exposure * lam0 * np.exp(X @ beta)
         y = rng.poisson(mean)
-        sim = dataclasses.replace(table, data=data.assign(events=y.astype(data["events"].dtype)))
+        events = pd.Series(y, index=data.index).astype(data["events"].dtype)
+        sim = dataclasses.replace(table, data=data.assign(events=events))
         # 3. fit
         seed = int(rng.integers(2**31 - 1))
         started = time.perf_counter()
@@ -436,7 +464,8 @@ def simulation_based_calibration(
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         warned = "; ".join(str(w.message) for w in caught if w.category is ConvergenceWarning)
         method = model.method_
-        lam_draws, beta_draws = model._draws()
+        lam_draws = model.posterior_draws("baseline_rate")
+        beta_draws = model.posterior_draws("beta") if names else np.zeros((len(lam_draws), 0))
         step = thin
         if step is None:
             step = 1 if method in ("exact", "laplace") else max(1, len(lam_draws) // 99)
@@ -465,6 +494,119 @@ def simulation_based_calibration(
             "model. Run more draws or tune.",
             ConvergenceWarning,
             stacklevel=2,
+        )
+    return SBCResult(
+        ranks=pd.DataFrame(rank_rows, index=index, columns=columns),
+        L=L,
+        truth=pd.DataFrame(truth_rows, index=index, columns=columns),
+        diagnostics=diagnostics,
+        method=method,
+        horizon_days=int(horizon_days),
+    )
+
+
+def _scalar_quantities(posterior: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every scalar of every variable, per draw: ``name`` or ``name[i]`` → (draws,)."""
+    out: dict[str, np.ndarray] = {}
+    for name, values in posterior.items():
+        flat = np.asarray(values).reshape(values.shape[0], -1)
+        if flat.shape[1] == 1:
+            out[name] = flat[:, 0]
+        else:
+            for i in range(flat.shape[1]):
+                out[f"{name}[{i}]"] = flat[:, i]
+    return out
+
+
+def _model_quantities(
+    model: HazardModel, table: ExposureTable, horizon_days: int, thin: int
+) -> dict[str, np.ndarray]:
+    """Return the contract's test quantities of a fitted model, per (thinned) draw."""
+    post = model.idata_["posterior"].dataset
+    values = {str(n): np.asarray(v.values).reshape(-1, *v.shape[2:]) for n, v in post.items()}
+    out = _scalar_quantities(values)
+    loglik = model.pointwise_loglik({str(n): np.asarray(v.values) for n, v in post.items()})
+    if loglik is not None:
+        out["log_likelihood"] = np.asarray(loglik).reshape(-1, loglik.shape[-1]).sum(axis=1)
+    design = model.future_design(table.end, horizon_days)
+    cumhaz = model.cumulative_hazard_draws(design)
+    out[f"p_event_{horizon_days}d"] = -np.expm1(-cumhaz[:, horizon_days - 1])
+    return {k: v[::thin] for k, v in out.items()}
+
+
+def _contract_sbc(
+    table: ExposureTable,
+    model: HazardModel,
+    *,
+    n_sims: int,
+    draws: int,
+    chains: int,
+    tune: int,
+    random_seed: int | None,
+    horizon_days: int,
+    thin: int | None,
+) -> SBCResult:
+    """SBC of any registered model through its public contract (module docstring)."""
+    name = type(model).__name__
+    if not model.daily_likelihood:
+        raise EvaluationError(
+            f"{name} has no daily likelihood to simulate days from; calibrate it with its own "
+            "spells (tests/hazard/test_survival.py shows how)."
+        )
+    try:
+        model.check_params()
+        model.validate(table)
+        prior = model.prior(table)
+    except ModelError as exc:
+        raise EvaluationError(f"SBC of {name}: {exc}") from None
+    if "log_likelihood" in model.get_param_names():
+        model.set_params(log_likelihood=False)
+    model.log_likelihood = False
+    model.fix_prior(prior)  # refits keep the original table's prior (as baseline_mean)
+    data = table.data
+    rng = np.random.default_rng(random_seed)
+    rank_rows: list[list[int]] = []
+    truth_rows: list[list[float]] = []
+    diag_rows: list[dict[str, Any]] = []
+    columns: list[str] = []
+    method, L = "", 0
+    for _ in range(n_sims):
+        theta = model.sample_prior(1, rng, prior)
+        truth = model.with_draws(table, theta)
+        y = np.asarray(truth.simulate_events(table, rng))
+        events = pd.Series(y, index=data.index).astype(data["events"].dtype)
+        sim = dataclasses.replace(table, data=data.assign(events=events))
+        truth = model.with_draws(sim, theta)
+        seed = int(rng.integers(2**31 - 1))
+        started = time.perf_counter()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            model.fit(
+                sim, draws=draws, tune=tune, chains=chains, random_seed=seed, progressbar=False
+            )
+        seconds = time.perf_counter() - started
+        warned = "; ".join(str(w.message) for w in caught if w.category is ConvergenceWarning)
+        method = model.method_
+        n_draws = draws * chains
+        step = thin or (1 if model.method_ not in model.mcmc_methods else max(1, n_draws // 99))
+        drawn = _model_quantities(model, sim, horizon_days, step)
+        true_q = _model_quantities(truth, sim, horizon_days, 1)
+        columns = list(true_q)
+        L = len(next(iter(drawn.values())))
+        rank_rows.append([_rank(drawn[c], float(true_q[c][0]), rng) for c in columns])
+        truth_rows.append([float(true_q[c][0]) for c in columns])
+        diag_rows.append(
+            {"seed": seed, "events": int(y.sum()), "seconds": seconds, "warning": warned}
+        )
+    index = pd.RangeIndex(n_sims, name="replicate")
+    diagnostics = pd.DataFrame(diag_rows, index=index)
+    n_warned = int((diagnostics["warning"] != "").sum())
+    if n_warned:
+        warnings.warn(
+            f"SBC: {n_warned} of {n_sims} replicates failed the MCMC convergence gates "
+            "(result.diagnostics['warning']).",
+            ConvergenceWarning,
+            stacklevel=3,
         )
     return SBCResult(
         ranks=pd.DataFrame(rank_rows, index=index, columns=columns),

@@ -46,6 +46,8 @@ __all__ = [
     "Trend",
     "TriggerWindows",
     "covariate_from_spec",
+    "days_since_latest",
+    "select_events",
 ]
 
 
@@ -112,7 +114,7 @@ def _bin_matrix(lags: np.ndarray, cuts: tuple[int, ...], first_inclusive: bool) 
     return out
 
 
-def _days_since_latest(days: pd.DatetimeIndex, anchors: np.ndarray) -> np.ndarray:
+def days_since_latest(days: pd.DatetimeIndex, anchors: np.ndarray) -> np.ndarray:
     """For each day, days since the latest anchor date on or before it (NaN if none)."""
     anchors = np.sort(anchors.astype("datetime64[D]"))
     d = days.values.astype("datetime64[D]")
@@ -123,9 +125,10 @@ def _days_since_latest(days: pd.DatetimeIndex, anchors: np.ndarray) -> np.ndarra
     return lags
 
 
-def _select(
+def select_events(
     events: pd.DataFrame, etype: str, tags: Sequence[str], where: Mapping[str, Sequence[str]]
 ) -> pd.DataFrame:
+    """Events of type ``etype`` with any of ``tags`` and matching every ``where`` column."""
     chosen = events[events["type"] == etype]
     if tags:
         wanted = set(tags)
@@ -207,7 +210,7 @@ class TriggerWindows(Covariate):
 
     def check(self, events: pd.DataFrame) -> None:
         """Fail when no event matches the trigger definition."""
-        if _select(events, self.type, self.tags, self.where).empty:
+        if select_events(events, self.type, self.tags, self.where).empty:
             raise DataError(
                 f"covariate '{self.prefix}': no {self.type} events"
                 + (f" tagged {', '.join(self.tags)}" if self.tags else "")
@@ -216,12 +219,12 @@ class TriggerWindows(Covariate):
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
         """Return the indicator columns."""
-        trig = _select(history.events, self.type, self.tags, self.where)
+        trig = select_events(history.events, self.type, self.tags, self.where)
         ends = trig["end_date"].fillna(trig["date"]).to_numpy(dtype="datetime64[ns]")
         starts = trig["date"].to_numpy(dtype="datetime64[ns]")
         cuts = tuple(self.cut_days)
         if self.overlap == "latest":
-            lags = _days_since_latest(days, ends)
+            lags = days_since_latest(days, ends)
             out = _bin_matrix(lags, cuts, True)
         else:
             out = np.zeros((len(days), len(cuts) - 1))
@@ -269,7 +272,7 @@ class Spans(Covariate):
 
     def check(self, events: pd.DataFrame) -> None:
         """Fail when no event matches."""
-        if _select(events, self.type, self.tags, self.where).empty:
+        if select_events(events, self.type, self.tags, self.where).empty:
             raise DataError(
                 f"covariate '{self.columns()[0]}': no {self.type} events in the event history; "
                 "check the type and filters."
@@ -277,7 +280,7 @@ class Spans(Covariate):
 
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
         """Return the indicator column."""
-        spans = _select(history.events, self.type, self.tags, self.where)
+        spans = select_events(history.events, self.type, self.tags, self.where)
         d = days.values.astype("datetime64[D]")
         out = np.zeros(len(days))
         starts = spans["date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
@@ -318,7 +321,7 @@ class DaysSinceLast(Covariate):
     def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
         """Return the indicator columns."""
         past = history.outcome_counts[history.outcome_counts > 0].index.values
-        lags = _days_since_latest(days - pd.Timedelta(days=1), past) + 1.0
+        lags = days_since_latest(days - pd.Timedelta(days=1), past) + 1.0
         return _bin_matrix(lags, tuple(self.cut_days), False)
 
 

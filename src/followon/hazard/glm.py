@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import gammaln
 
 from followon.errors import ModelError
 
@@ -149,3 +150,32 @@ def laplace_draws(
     cov = (cov + cov.T) / 2
     theta = rng.multivariate_normal(mode.theta, cov, size=n, method="cholesky")
     return np.exp(theta[:, 0]), theta[:, 1:]
+
+
+def collapse_rows(
+    M: np.ndarray, y: np.ndarray, exposure: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum events and exposure per distinct row of ``M`` (covariates, instance indicators)."""
+    if M.shape[1] == 0:
+        return np.zeros((1, 0)), np.array([y.sum()], dtype=float), np.array([exposure.sum()])
+    patterns, inverse = np.unique(M, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    n = len(patterns)
+    return (
+        patterns,
+        np.bincount(inverse, weights=y, minlength=n),
+        np.bincount(inverse, weights=exposure, minlength=n),
+    )
+
+
+def poisson_loglik_rows(
+    log_lam0: np.ndarray, coef: np.ndarray, M: np.ndarray, y: np.ndarray, log_e: np.ndarray
+) -> np.ndarray:
+    """Per-row Poisson log-likelihood, shape (draws, rows), one linear predictor per pattern."""
+    if M.shape[1]:
+        patterns, inverse = np.unique(M, axis=0, return_inverse=True)
+        eta_p = log_lam0[:, None] + coef @ patterns.T
+        eta = eta_p[:, inverse.ravel()] + log_e[None, :]
+    else:
+        eta = log_lam0[:, None] + log_e[None, :]
+    return y[None, :] * eta - np.exp(eta) - gammaln(y + 1.0)[None, :]

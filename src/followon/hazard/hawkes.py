@@ -60,18 +60,19 @@ excitation (:math:`\eta K_d / \lambda_d`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 from scipy.special import expit, gammaln, logit
 
-from followon.errors import ModelError, did_you_mean
+from followon.errors import ModelError
 from followon.exposure.table import ExposureTable
+from followon.hazard.base import PosteriorSample
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
-from followon.hazard.piecewise import PiecewiseHazard, _draws_array, check_fit_args
+from followon.hazard.piecewise import PiecewiseHazard
 
 __all__ = ["HAWKES_SAMPLERS", "HawkesHazard"]
 
@@ -273,38 +274,46 @@ class HawkesHazard(PiecewiseHazard):
         self.decay_median = decay_median
         self.decay_sd_log = decay_sd_log
 
-    def get_params(self) -> dict[str, Any]:
-        """Return the constructor parameters (JSON-able)."""
-        params = super().get_params()
-        params.pop("target_accept")
-        params.update(
-            {
-                "branching_prior": list(self.branching_prior),
-                "decay_median": self.decay_median,
-                "decay_sd_log": self.decay_sd_log,
-            }
-        )
-        return params
+    name = "hawkes"
+    samplers: ClassVar[tuple[str, ...]] = HAWKES_SAMPLERS
+    options = ("branching_prior", "decay_median", "decay_sd_log")
+    fits_own_excitation = True
+    savage_dickey = False
+    mcmc_methods: ClassVar[tuple[str, ...]] = ("metropolis",)
 
-    def _check_params(self, names: Sequence[str]) -> None:
-        if self.sampler not in HAWKES_SAMPLERS:
-            raise ModelError(
-                f"sampler '{self.sampler}'{did_you_mean(self.sampler, HAWKES_SAMPLERS)} is not "
-                f"one of {', '.join(HAWKES_SAMPLERS)} (the hawkes model)."
-            )
-        saved, self.sampler = self.sampler, "auto"
-        try:
-            super()._check_params(names)
-        finally:
-            self.sampler = saved
+    @classmethod
+    def fast_sampler(cls, table: ExposureTable, requested: str = "auto") -> str | None:
+        """Return the Laplace approximation (milliseconds per refit)."""
+        return "laplace"
+
+    def check_params(self) -> None:
+        """Refuse a sampler the hawkes model lacks and bad prior settings."""
+        super().check_params()
         p = tuple(self.branching_prior)
         if len(p) != 2 or not (p[0] > 0 and p[1] > 0):
             raise ModelError("branching_prior must be (p, q) of a Beta prior, both > 0.")
         if not self.decay_median > 0 or not self.decay_sd_log > 0:
             raise ModelError("decay_median and decay_sd_log must be > 0.")
 
-    def _prior(self, names: Sequence[str], rate: float) -> dict[str, Any]:
-        a, b, mu, sd = self._priors(names, rate)
+    def validate(self, table: ExposureTable) -> None:
+        """Refuse a table that already has a self-exciting covariate (and bad ``beta_priors``)."""
+        super().validate(table)
+        exciting = [c for cov in table.covariates if cov.self_exciting for c in cov.columns()]
+        if exciting:
+            raise ModelError(
+                f"the hawkes model fits its own self-excitation; the table already has "
+                f"{', '.join(exciting)}. Drop self_excitation from the hypothesis."
+            )
+
+    def resolve_sampler(self, table: ExposureTable) -> str:
+        """``auto``: Metropolis–Hastings from the posterior mode."""
+        return "metropolis" if self.sampler == "auto" else str(self.sampler)
+
+    def prior(self, table: ExposureTable) -> dict[str, Any]:
+        """Background priors as in piecewise plus Beta(p, q) on η and LogNormal on τ."""
+        data = _Data(table)
+        rate = max(data.y.sum(), 0.5) / data.E.sum()
+        a, b, mu, sd = self._priors(table.covariate_names, rate)
         return {
             "a": a,
             "b": b,
@@ -315,65 +324,47 @@ class HawkesHazard(PiecewiseHazard):
             "log_decay_sd": float(self.decay_sd_log),
         }
 
+    def sample_prior(
+        self, draws: int, rng: np.random.Generator, prior: Mapping[str, Any] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Draws (1, draws, ...) of every posterior variable from the prior."""
+        return _prior_sample(self.prior_ if prior is None else prior, draws, rng)
+
     # ------------------------------------------------------------------ fitting
-    def fit(
+    def _sample_posterior(
         self,
         table: ExposureTable,
         *,
-        draws: int = 1000,
-        tune: int = 1000,
-        chains: int = 4,
-        random_seed: int | None = None,
-        progressbar: bool = True,
-    ) -> HawkesHazard:
-        """Fit to an exposure table; return ``self`` (``progressbar`` is accepted and unused).
-
-        Raises
-        ------
-        ModelError
-            Bad parameters, or a table that already has a self-exciting covariate (the hawkes
-            model fits its own excitation: drop ``self_excitation`` from the hypothesis).
-        """
-        check_fit_args(table, draws=draws, tune=tune, chains=chains)
-        names = table.covariate_names
-        self._check_params(names)
-        exciting = [c for cov in table.covariates if cov.self_exciting for c in cov.columns()]
-        if exciting:
-            raise ModelError(
-                f"the hawkes model fits its own self-excitation; the table already has "
-                f"{', '.join(exciting)}. Drop self_excitation from the hypothesis."
-            )
+        method: str,
+        draws: int,
+        tune: int,
+        chains: int,
+        rng: np.random.Generator,
+        random_seed: int | None,
+        progressbar: bool,
+    ) -> PosteriorSample:
         data = _Data(table)
-        rate = max(data.y.sum(), 0.5) / data.E.sum()
-        prior = self._prior(names, rate)
-        k = len(names)
-        rng = np.random.default_rng(random_seed)
-        method = "metropolis" if self.sampler == "auto" else self.sampler
+        self.prior_ = self.prior_for(table)
         theta, sample_stats, mode = sample_posterior(
-            data, prior, method=method, draws=draws, tune=tune, chains=chains, rng=rng
+            data, self.prior_, method=method, draws=draws, tune=tune, chains=chains, rng=rng
         )
-        posterior = _constrain(theta, k)
-        prior_draws = _prior_sample(prior, draws, rng)
-        self.table_ = table
-        self.method_ = method
         self.mode_ = mode
         self.posterior_gamma_ = None
-        self.prior_: dict[str, Any] = prior
-        self.idata_ = self._assemble(posterior, prior_draws, sample_stats, names)
-        self.diagnostics_ = self._diagnose(names)
-        return self
+        return PosteriorSample(_constrain(theta, len(table.covariate_names)), None, sample_stats)
 
-    def _pointwise_loglik(
-        self, posterior: Mapping[str, np.ndarray], names: Sequence[str]
-    ) -> np.ndarray:
+    def _diagnostic_note(self) -> str:
+        return "independent draws from the Laplace approximation, no MCMC diagnostics"
+
+    def _pointwise_loglik(self, posterior: Mapping[str, np.ndarray]) -> np.ndarray | None:
         return _pointwise(posterior, _Data(self.table_))
 
     # ------------------------------------------------------------------ results
     def _excitation_draws(self, group: str = "posterior") -> tuple[np.ndarray, np.ndarray]:
         """(branching ratio η, decay τ) draws."""
-        self._draws(group)  # checks group
-        post = self.idata_[group].dataset
-        return _draws_array(post, "branching_ratio"), _draws_array(post, "decay_days")
+        return (
+            self.posterior_draws("branching_ratio", group),
+            self.posterior_draws("decay_days", group),
+        )
 
     def _counts(self, extra: pd.DataFrame | None = None) -> pd.Series:
         history = self.table_.history
@@ -471,6 +462,12 @@ class HawkesHazard(PiecewiseHazard):
             "events": float(data.y.sum()),
         }
 
+    def _summary_quantities(self, ci_prob: float) -> list[tuple[str, str, np.ndarray]]:
+        rows = super()._summary_quantities(ci_prob)
+        for name in ("branching_ratio", "decay_days", "alpha"):
+            rows.append((name, "self_excitation", self.posterior_draws(name)))
+        return rows
+
     def summary(self, ci_prob: float = 0.9) -> pd.DataFrame:
         """Baseline, hazard ratios and the self-excitation parameters.
 
@@ -478,42 +475,40 @@ class HawkesHazard(PiecewiseHazard):
         ``excitation_share`` (kind ``self_excitation``).
         """
         out = super().summary(ci_prob)
-        lo, hi = (1 - ci_prob) / 2, 1 - (1 - ci_prob) / 2
-        post = self.idata_["posterior"].dataset
-        rows = []
-        for name in ("branching_ratio", "decay_days", "alpha"):
-            v = _draws_array(post, name)
-            rows.append(
-                {
-                    "parameter": name,
-                    "kind": "self_excitation",
-                    "mean": v.mean(),
-                    "median": np.median(v),
-                    "low": np.quantile(v, lo),
-                    "high": np.quantile(v, hi),
-                    "p_gt_1": np.nan,
-                }
-            )
         share = self.excitation_share(ci_prob)
-        rows.append(
+        row = pd.DataFrame(
             {
-                "parameter": "excitation_share",
-                "kind": "self_excitation",
-                "mean": share["mean"],
-                "median": np.nan,
-                "low": share["low"],
-                "high": share["high"],
-                "p_gt_1": np.nan,
-            }
+                "kind": ["self_excitation"],
+                "mean": [share["mean"]],
+                "median": [np.nan],
+                "low": [share["low"]],
+                "high": [share["high"]],
+                "p_gt_1": [np.nan],
+            },
+            index=pd.Index(["excitation_share"], name="parameter"),
         )
-        extra = pd.DataFrame(rows).set_index("parameter")
-        if len(self.diagnostics_):
-            diag = self.diagnostics_
-            extra["r_hat"] = diag["r_hat"].reindex(extra.index)
-            extra["ess_bulk"] = diag["ess_bulk"].reindex(extra.index)
-        out = pd.concat([out, extra])
+        out = pd.concat([out, row])
         out.attrs["ci_prob"] = ci_prob
         return out
+
+    def simulate_events(self, table: ExposureTable, rng: np.random.Generator) -> np.ndarray:
+        """Daily counts on ``table``'s days from the first draw, each event exciting the next."""
+        data = _Data(table)
+        lam0 = self.posterior_draws("baseline_rate")[0]
+        beta = self._draws()[1][0]
+        eta = float(self.posterior_draws("branching_ratio")[0])
+        r = float(np.exp(-1.0 / self.posterior_draws("decay_days")[0]))
+        mu = lam0 * np.exp(data.X @ beta) if data.X.shape[1] else np.full(len(data.y), lam0)
+        days = pd.DatetimeIndex(table.data["date"])
+        y = np.zeros(len(days))
+        K, previous = 0.0, days[0]
+        for i, day in enumerate(days):
+            gap = (day - previous).days
+            K *= r ** max(gap - 1, 0) if i else 1.0
+            y[i] = rng.poisson(data.E[i] * (mu[i] + eta * K))
+            K = r * K + (1 - r) * y[i]
+            previous = day
+        return y
 
     def simulate_paths(
         self,

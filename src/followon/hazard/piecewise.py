@@ -45,54 +45,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
-import os
-import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from scipy.special import gammaln
 
-from followon._version import __version__
-from followon.errors import (
-    ConvergenceWarning,
-    DifferentDataError,
-    DifferentModelError,
-    ModelError,
-    did_you_mean,
-)
+from followon.errors import ModelError, did_you_mean
 from followon.exposure.table import ExposureTable
-from followon.forecasting.probability import (
-    check_horizons,
-    delay_summary,
-    horizon_probabilities,
-)
+from followon.hazard._sampling import DEFAULT_MCMC_SAMPLER, sample_glm
+from followon.hazard.base import HazardModel, PosteriorSample, draws_array
 from followon.hazard.glm import laplace_draws, poisson_mode
+from followon.hazard.probability import check_horizons
+from followon.hazard.simulate import simulate_paths
 
-__all__ = ["SAMPLERS", "PiecewiseHazard"]
+__all__ = ["SAMPLERS", "PiecewiseHazard", "pointwise_loglik", "trigger_frame"]
 
 SAMPLERS = ("auto", "exact", "laplace", "pymc", "nutpie", "numpyro")
-DEFAULT_MCMC_SAMPLER = "numpyro"
-"""The backend ``sampler="auto"`` uses when MCMC is needed: numpyro (JAX) compiles a model in
-about 5 s on a fresh machine where PyMC's C backend and nutpie's numba take about 50 s
-(docs/samplers.md has the measurements)."""
-
-RHAT_MAX = 1.01
-ESS_MIN = 400
 
 
-def _draws_array(posterior: xr.Dataset, name: str) -> np.ndarray:
-    """Stack chain and draw into one leading axis."""
-    values = posterior[name].values
-    return values.reshape(-1, *values.shape[2:])
-
-
-class PiecewiseHazard:
+class PiecewiseHazard(HazardModel):
     """Piecewise-exponential hazard model (see the module docstring for the maths).
 
     Parameters
@@ -155,29 +129,36 @@ class PiecewiseHazard:
         self.target_accept = target_accept
         self.log_likelihood = log_likelihood
 
-    # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        """Return the constructor parameters (JSON-able)."""
-        return {
-            "baseline_shape": self.baseline_shape,
-            "baseline_mean": self.baseline_mean,
-            "beta_sd": self.beta_sd,
-            "beta_priors": {k: list(v) for k, v in (self.beta_priors or {}).items()},
-            "sampler": self.sampler,
-            "target_accept": self.target_accept,
-            "log_likelihood": self.log_likelihood,
-        }
+    name = "piecewise"
+    samplers: ClassVar[tuple[str, ...]] = SAMPLERS
+    savage_dickey = True
+    mcmc_methods: ClassVar[tuple[str, ...]] = ("pymc", "nutpie", "numpyro")
 
-    def _check_params(self, names: Sequence[str]) -> None:
-        if self.sampler not in SAMPLERS:
-            raise ModelError(
-                f"sampler '{self.sampler}'{did_you_mean(self.sampler, SAMPLERS)} is not one of "
-                f"{', '.join(SAMPLERS)}."
-            )
+    # ------------------------------------------------------------------ parameters
+    @classmethod
+    def _params_from_json(cls, params: dict[str, Any]) -> dict[str, Any]:
+        params = dict(params)
+        priors = params.get("beta_priors") or {}
+        params["beta_priors"] = {k: tuple(v) for k, v in priors.items()} or None
+        return params
+
+    def get_params(self) -> dict[str, Any]:
+        """Return the constructor parameters (JSON-able; no ``beta_priors`` is ``{}``)."""
+        params = super().get_params()
+        params["beta_priors"] = params["beta_priors"] or {}
+        return params
+
+    def check_params(self) -> None:
+        """Refuse a sampler this model does not have and non-positive prior scales."""
+        super().check_params()
         if not self.baseline_shape > 0 or not self.beta_sd > 0:
             raise ModelError("baseline_shape and beta_sd must be > 0.")
         if self.baseline_mean is not None and not self.baseline_mean > 0:
             raise ModelError("baseline_mean must be > 0.")
+
+    def validate(self, table: ExposureTable) -> None:
+        """Refuse ``beta_priors`` for covariates the table does not have."""
+        names = table.covariate_names
         for key, value in (self.beta_priors or {}).items():
             if key not in names:
                 raise ModelError(
@@ -186,6 +167,17 @@ class PiecewiseHazard:
                 )
             if len(value) != 2 or not value[1] > 0:
                 raise ModelError(f"beta_priors['{key}'] must be (mean, sd) with sd > 0.")
+
+    def resolve_sampler(self, table: ExposureTable) -> str:
+        """``auto``: the exact conjugate draw without covariates, else NUTS (numpyro)."""
+        if self.sampler == "auto":
+            return "exact" if not table.covariate_names else DEFAULT_MCMC_SAMPLER
+        return str(self.sampler)
+
+    @classmethod
+    def fast_sampler(cls, table: ExposureTable, requested: str = "auto") -> str | None:
+        """Exact without covariates (or when asked), else the Laplace approximation."""
+        return "exact" if not table.covariate_names or requested == "exact" else "laplace"
 
     def _priors(
         self, names: Sequence[str], rate: float
@@ -199,248 +191,133 @@ class PiecewiseHazard:
                 mu[i], sd[i] = self.beta_priors[n]
         return a, b, mu, sd
 
+    def prior(self, table: ExposureTable) -> dict[str, Any]:
+        """Return the prior's constants on ``table``: Gamma(a, b) baseline, Normal(mu, sd) β.
+
+        ``b`` centres the baseline on the table's empirical rate (half an event over the
+        exposure when it has none) unless ``baseline_mean`` is set.
+        """
+        data = table.data
+        rate = max(float(data["events"].sum()), 0.5) / float(data["exposure"].sum())
+        a, b, mu, sd = self._priors(table.covariate_names, rate)
+        return {"baseline_shape": a, "baseline_rate_param": b, "beta_mean": mu, "beta_sd": sd}
+
+    def sample_prior(
+        self, draws: int, rng: np.random.Generator, prior: Mapping[str, Any] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Draws (1, draws, ...) of ``baseline_rate`` and ``beta`` from the prior."""
+        p = self.prior_ if prior is None else prior
+        return _prior_draws(
+            p["baseline_shape"], p["baseline_rate_param"], p["beta_mean"], p["beta_sd"], draws, rng
+        )
+
     # ------------------------------------------------------------------ fitting
-    def fit(
+    def _sample_posterior(
         self,
         table: ExposureTable,
         *,
-        draws: int = 1000,
-        tune: int = 1000,
-        chains: int = 4,
-        random_seed: int | None = None,
-        progressbar: bool = True,
-    ) -> PiecewiseHazard:
-        """Fit to an exposure table; return ``self``.
-
-        Parameters
-        ----------
-        table : ExposureTable
-            From :func:`followon.build_exposure`.
-        draws, tune, chains : int
-            Posterior draws per chain, tuning steps, chains (exact path: ``draws × chains``
-            independent draws).
-        random_seed : int, optional
-        progressbar : bool
-
-        Raises
-        ------
-        ModelError
-            Bad parameters, or ``sampler="exact"`` with covariates that are not disjoint 0/1
-            indicators.
-
-        Warns
-        -----
-        ConvergenceWarning
-            R-hat > 1.01, bulk ESS < 400 or any divergence, naming the parameters.
-        """
-        check_fit_args(table, draws=draws, tune=tune, chains=chains)
+        method: str,
+        draws: int,
+        tune: int,
+        chains: int,
+        rng: np.random.Generator,
+        random_seed: int | None,
+        progressbar: bool,
+    ) -> PosteriorSample:
         names = table.covariate_names
-        self._check_params(names)
         collapsed = table.collapsed()
         y = collapsed["events"].to_numpy(dtype=float)
         exposure = collapsed["exposure"].to_numpy(dtype=float)
         X = collapsed[names].to_numpy(dtype=float) if names else np.zeros((len(y), 0))
-        # with no event yet (a leave-future-out training window) centre on half an event
-        rate = max(y.sum(), 0.5) / exposure.sum()
-        a, b, mu, sd = self._priors(names, rate)
-        method = self.sampler
-        if method == "auto":
-            method = "exact" if not names else DEFAULT_MCMC_SAMPLER
-        rng = np.random.default_rng(random_seed)
-        sample_stats: dict[str, np.ndarray] = {}
+        self.prior_ = self.prior_for(table)
+        a, b = self.prior_["baseline_shape"], self.prior_["baseline_rate_param"]
+        mu, sd = self.prior_["beta_mean"], self.prior_["beta_sd"]
         self.posterior_gamma_: dict[str, list[float]] | None = None
         if method == "exact":
             posterior, prior, self.posterior_gamma_ = _exact(
                 X, y, exposure, a, b, names, draws, chains, rng
             )
-        elif method == "laplace":
+            return PosteriorSample(posterior, prior)
+        if method == "laplace":
             mode = poisson_mode(X, y, exposure, a=a, b=b, mu=mu, sd=sd)
             lam0, beta = laplace_draws(mode, draws * chains, rng)
             posterior = {
                 "baseline_rate": lam0.reshape(chains, draws),
                 "beta": beta.reshape(chains, draws, len(names)),
             }
-            prior = _prior_draws(a, b, mu, sd, draws, rng)
-        else:
-            posterior, sample_stats = _run_sampler(
-                X,
-                y,
-                exposure,
-                a,
-                b,
-                mu,
-                sd,
-                names,
-                method=method,
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                random_seed=random_seed,
-                progressbar=progressbar,
-                target_accept=self.target_accept,
-                cache=self.__dict__,
-            )
-            prior = _prior_draws(a, b, mu, sd, draws, rng)
-        self.table_ = table
-        self.method_ = method
-        self.prior_: dict[str, Any] = {
-            "baseline_shape": a,
-            "baseline_rate_param": b,
-            "beta_mean": mu,
-            "beta_sd": sd,
-        }
-        self.idata_ = self._assemble(posterior, prior, sample_stats, names)
-        self.diagnostics_ = self._diagnose(names)
-        return self
+            return PosteriorSample(posterior)
+        posterior, sample_stats = sample_glm(
+            X,
+            y,
+            exposure,
+            a,
+            b,
+            mu,
+            sd,
+            names,
+            method=method,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed,
+            progressbar=progressbar,
+            target_accept=self.target_accept,
+            cache=self.__dict__,
+        )
+        return PosteriorSample(posterior, sample_stats=sample_stats)
 
     def _assemble(
         self,
         posterior: dict[str, np.ndarray],
         prior: dict[str, np.ndarray],
         sample_stats: dict[str, np.ndarray],
-        names: Sequence[str],
-        *,
-        dims: Mapping[str, list[str]] | None = None,
-        coords: Mapping[str, Any] | None = None,
-        attrs: Mapping[str, Any] | None = None,
     ) -> xr.DataTree:
-        """Return the fit as a DataTree.
+        if not self.table_.covariate_names:  # no covariates: no β in the DataTree
+            posterior = {k: v for k, v in posterior.items() if k != "beta"}
+            prior = {k: v for k, v in prior.items() if k != "beta"}
+        return super()._assemble(posterior, prior, sample_stats)
 
-        Subclasses pass extra ``dims``, ``coords`` and ``attrs`` and override
-        :meth:`_pointwise_loglik`.
-        """
-        import arviz as az
-
-        table = self.table_
-        groups: dict[str, dict[str, np.ndarray]] = {"posterior": posterior, "prior": prior}
-        if sample_stats:
-            groups["sample_stats"] = sample_stats
-        groups["observed_data"] = {"events": table.data["events"].to_numpy()}
-        if self.log_likelihood:
-            groups["log_likelihood"] = {"events": self._pointwise_loglik(posterior, names)}
-        all_dims = {"beta": ["covariate"], "events": ["day"], **(dims or {})}
-        all_coords = {
-            "covariate": list(names),
-            "day": table.data["date"].to_numpy(),
-            **(coords or {}),
+    def _idata_dims(self) -> tuple[dict[str, list[str]], dict[str, Any]]:
+        dims, coords = super()._idata_dims()
+        return {"beta": ["covariate"], **dims}, {
+            "covariate": list(self.table_.covariate_names),
+            **coords,
         }
-        if not names:
-            for g in ("posterior", "prior"):
-                groups[g] = {k: v for k, v in groups[g].items() if k != "beta"}
-        idata = az.from_dict(groups, dims=all_dims, coords=all_coords)
-        idata.attrs.update(
-            {
-                "followon_version": __version__,
-                "model_class": type(self).__name__,
-                "method": self.method_,
-                "outcome": table.outcome.id,
-                **(attrs or {}),
-            }
-        )
-        return idata
 
-    def _pointwise_loglik(
-        self, posterior: Mapping[str, np.ndarray], names: Sequence[str]
-    ) -> np.ndarray:
+    def _pointwise_loglik(self, posterior: Mapping[str, np.ndarray]) -> np.ndarray | None:
         """Log-likelihood of each day under each draw, shape (chain, draw, day)."""
-        return _pointwise_loglik(posterior, self.table_, names)
+        return pointwise_loglik(posterior, self.table_, self.table_.covariate_names)
 
-    def _diagnose(self, names: Sequence[str]) -> pd.DataFrame:
-        if self.method_ in ("exact", "laplace"):
-            diag = pd.DataFrame(columns=["r_hat", "ess_bulk", "ess_tail"], dtype=float)
-            diag.attrs["divergences"] = 0
-            diag.attrs["note"] = (
-                "exact conjugate draws: independent, no MCMC diagnostics"
-                if self.method_ == "exact"
-                else "independent draws from the Laplace approximation, no MCMC diagnostics"
-            )
-            return diag
-        import arviz as az
+    def _diagnostic_note(self) -> str:
+        if self.method_ == "exact":
+            return "exact conjugate draws: independent, no MCMC diagnostics"
+        return "independent draws from the Laplace approximation, no MCMC diagnostics"
 
-        summary = az.summary(self.idata_, kind="diagnostics", round_to="none")
-        diag = summary[["r_hat", "ess_bulk", "ess_tail"]].astype(float)
-        divergences = 0
-        if "sample_stats" in self.idata_.children and "diverging" in self.idata_["sample_stats"]:
-            divergences = int(np.asarray(self.idata_["sample_stats"]["diverging"]).sum())
-        diag.attrs["divergences"] = divergences
-        bad_rhat = diag.index[diag["r_hat"] > RHAT_MAX].tolist()
-        bad_ess = diag.index[diag["ess_bulk"] < ESS_MIN].tolist()
-        problems = []
-        if bad_rhat:
-            problems.append(f"R-hat > {RHAT_MAX} for {', '.join(bad_rhat)}")
-        if bad_ess:
-            problems.append(f"bulk ESS < {ESS_MIN} for {', '.join(bad_ess)}")
-        if divergences:
-            problems.append(f"{divergences} divergent transitions")
-        if problems:
-            warnings.warn(
-                f"{type(self).__name__} ({self.table_.outcome.id}): {'; '.join(problems)}. "
-                "Run more draws/tune or reparametrise before trusting the results.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        return diag
+    def _save_attrs(self) -> dict[str, Any]:
+        return {"posterior_gamma": json.dumps(getattr(self, "posterior_gamma_", None))}
+
+    def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:
+        self.posterior_gamma_ = json.loads(tree.attrs.get("posterior_gamma", "null"))
+
+    def _prepare_given(self, table: ExposureTable) -> None:
+        self.posterior_gamma_ = None
 
     # ------------------------------------------------------------------ results
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "idata_"):
-            raise ModelError(
-                f"this {type(self).__name__} is not fitted yet; call fit(table) first."
-            )
-
     def _draws(self, group: str = "posterior") -> tuple[np.ndarray, np.ndarray]:
-        if group not in ("posterior", "prior"):
-            raise ModelError(f"group must be 'posterior' or 'prior', not '{group}'.")
-        post = self.idata_[group].dataset
-        lam0 = _draws_array(post, "baseline_rate")
+        """(baseline rate, β) draws, chains stacked; β has zero columns without covariates."""
+        lam0 = self.posterior_draws("baseline_rate", group)
         names = self.table_.covariate_names
-        beta = _draws_array(post, "beta") if names else np.zeros((len(lam0), 0))
-        return lam0, beta
+        beta = draws_array(self.idata_[group].dataset, "beta") if names else None
+        return lam0, beta if beta is not None else np.zeros((len(lam0), 0))
 
-    def summary(self, ci_prob: float = 0.9) -> pd.DataFrame:
-        """Baseline rate and hazard ratios with equal-tailed intervals.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``parameter`` (``baseline_rate`` per day, then each covariate); columns
-            ``kind, mean, median, low, high, p_gt_1`` (P(HR > 1)) and, for MCMC fits,
-            ``r_hat, ess_bulk``.
-        """
-        self._check_fitted()
-        if not 0 < ci_prob < 1:
-            raise ModelError(f"ci_prob must be between 0 and 1, not {ci_prob}.")
-        lo, hi = (1 - ci_prob) / 2, 1 - (1 - ci_prob) / 2
+    def _summary_quantities(self, ci_prob: float) -> list[tuple[str, str, np.ndarray]]:
         lam0, beta = self._draws()
         rows = [("baseline_rate", "rate_per_day", lam0)]
         rows += [
             (n, "hazard_ratio", np.exp(beta[:, j]))
             for j, n in enumerate(self.table_.covariate_names)
         ]
-        out = pd.DataFrame(
-            [
-                {
-                    "parameter": name,
-                    "kind": kind,
-                    "mean": v.mean(),
-                    "median": np.median(v),
-                    "low": np.quantile(v, lo),
-                    "high": np.quantile(v, hi),
-                    "p_gt_1": (v > 1).mean() if kind == "hazard_ratio" else np.nan,
-                }
-                for name, kind, v in rows
-            ]
-        ).set_index("parameter")
-        if len(self.diagnostics_):
-            diag = self.diagnostics_.rename(
-                index=lambda s: (
-                    s.removeprefix("beta[").removesuffix("]") if s.startswith("beta[") else s
-                )
-            )
-            out["r_hat"] = diag["r_hat"].reindex(out.index)
-            out["ess_bulk"] = diag["ess_bulk"].reindex(out.index)
-        out.attrs["ci_prob"] = ci_prob
-        return out
+        return rows
 
     def hazard(self, design: pd.DataFrame, *, group: str = "posterior") -> np.ndarray:
         """Posterior (or ``group="prior"``) draws of the daily hazard on ``design``'s rows.
@@ -475,7 +352,7 @@ class PiecewiseHazard:
             raise ModelError(
                 f"origin {origin:%Y-%m-%d} is before the table's start {table.start:%Y-%m-%d}."
             )
-        extra = [_trigger_frame(trigger, origin)] if trigger is not None else []
+        extra = [trigger_frame(trigger, origin)] if trigger is not None else []
         if future_events is not None:
             extra.append(future_events)
         known = table.events[table.events["date"] <= origin]
@@ -491,23 +368,7 @@ class PiecewiseHazard:
             design = _apply_path(design, covariate_path)
         return design
 
-    def _cumhaz(
-        self, origin: pd.Timestamp | None, n_days: int, group: str = "posterior", **kwargs: Any
-    ) -> np.ndarray:
-        origin = self.table_.end if origin is None else pd.Timestamp(origin)
-        if origin > self.table_.end + pd.Timedelta(days=1):
-            warnings.warn(
-                f"origin {origin:%Y-%m-%d} is after the last observed day "
-                f"{self.table_.end:%Y-%m-%d}: events in between are unknown, and "
-                "self-excitation decays from the last observed event.",
-                UserWarning,
-                stacklevel=3,
-            )
-        design = self.future_design(origin, n_days, **kwargs)
-        self._last_design = design
-        return np.cumsum(self.hazard(design, group=group), axis=1)
-
-    def _exact_p_mean(
+    def exact_survival(
         self, design: pd.DataFrame, horizons: Sequence[int], elapsed_days: int
     ) -> list[float] | None:
         r"""Closed-form posterior mean of p for conjugate fits, None otherwise.
@@ -533,99 +394,6 @@ class PiecewiseHazard:
         base = survival(elapsed_days) if elapsed_days else 1.0
         return [1.0 - survival(h) / base for h in horizons]
 
-    def forecast(
-        self,
-        trigger_date: str | pd.Timestamp | None = None,
-        horizons_days: Sequence[int] | int = (30, 60, 90),
-        *,
-        trigger: Mapping[str, Any] | pd.DataFrame | None = None,
-        future_events: pd.DataFrame | None = None,
-        covariate_path: pd.DataFrame | None = None,
-        elapsed_days: int = 0,
-        ci_prob: float = 0.9,
-        group: str = "posterior",
-    ) -> pd.DataFrame:
-        """P(≥ 1 outcome event in (t0, t0 + H]) for each horizon H, with an interval.
-
-        Parameters
-        ----------
-        trigger_date : date-like, optional
-            The origin t0 (default: the last day of the fitted table).
-        horizons_days : int or sequence of int
-        trigger : mapping or DataFrame, optional
-            A trigger event not in the history (e.g. ``{"type": "plenary_meeting",
-            "end_date": "2024-07-01", "tags": "military"}``; ``date`` defaults to t0).
-        future_events : DataFrame, optional
-            Known future events such as a planned exercise span.
-        covariate_path : DataFrame, optional
-            Covariate values to impose on future days.
-        elapsed_days : int
-            Live update: days already passed since t0 without an event.
-        ci_prob : float
-        group : {"posterior", "prior"}
-            ``prior``: what the priors alone say (a prior-predictive check).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``outcome, horizon_days, p_mean, p_low, p_high, p_median, origin_date,
-            elapsed_days``.
-        """
-        horizons = check_horizons(horizons_days)
-        cumhaz = self._cumhaz(
-            None if trigger_date is None else pd.Timestamp(trigger_date),
-            max(horizons),
-            trigger=trigger,
-            future_events=future_events,
-            covariate_path=covariate_path,
-            group=group,
-        )
-        out = horizon_probabilities(cumhaz, horizons, ci_prob=ci_prob, elapsed_days=elapsed_days)
-        exact = self._exact_p_mean(self._last_design, out["horizon_days"].tolist(), elapsed_days)
-        if exact is not None and group == "posterior":
-            out["p_mean"] = exact
-        origin = self.table_.end if trigger_date is None else pd.Timestamp(trigger_date)
-        out.insert(0, "outcome", self.table_.outcome.id)
-        out["origin_date"] = origin
-        out["elapsed_days"] = elapsed_days
-        out.attrs["ci_prob"] = ci_prob
-        return out[
-            [
-                "outcome",
-                "horizon_days",
-                "p_mean",
-                "p_low",
-                "p_high",
-                "p_median",
-                "origin_date",
-                "elapsed_days",
-            ]
-        ]
-
-    def forecast_curve(
-        self, trigger_date: str | pd.Timestamp | None = None, max_days: int = 365, **kwargs: Any
-    ) -> pd.DataFrame:
-        """:meth:`forecast` for every horizon 1 … ``max_days``."""
-        return self.forecast(
-            trigger_date, list(range(1, check_horizons(max_days)[0] + 1)), **kwargs
-        )
-
-    def median_delay(
-        self,
-        trigger_date: str | pd.Timestamp | None = None,
-        max_days: int = 365,
-        *,
-        ci_prob: float = 0.9,
-        **kwargs: Any,
-    ) -> dict[str, float]:
-        """Posterior of the day by which P(event) reaches 1/2 (``inf`` beyond ``max_days``)."""
-        cumhaz = self._cumhaz(
-            None if trigger_date is None else pd.Timestamp(trigger_date),
-            check_horizons(max_days)[0],
-            **kwargs,
-        )
-        return delay_summary(cumhaz, ci_prob=ci_prob)
-
     def simulate_paths(
         self,
         n: int,
@@ -641,8 +409,6 @@ class PiecewiseHazard:
         are updated as simulated events occur. Returns one row per simulated event day:
         ``path, day, date, events`` (``attrs["n_paths"]`` = n).
         """
-        from followon.forecasting.simulate import simulate_paths
-
         self._check_fitted()
         origin = self.table_.end if trigger_date is None else pd.Timestamp(trigger_date)
         design = self.future_design(origin, check_horizons(days)[0], **kwargs)
@@ -651,106 +417,9 @@ class PiecewiseHazard:
             self.table_, design, lam0, beta, n=n, origin=origin, random_seed=random_seed
         )
 
-    # ------------------------------------------------------------------ persistence
-    def save(self, path: str | Path, *, include_log_likelihood: bool = False) -> Path:
-        """Write the fit to netCDF (atomically): the DataTree plus identity attributes.
-
-        ``attrs``: followon version, model class, parameters (JSON), method, the exposure
-        table's sha256 and definition. The pointwise log-likelihood is left out unless asked
-        (it is one value per day and draw).
-        """
-        self._check_fitted()
-        path = Path(path)
-        tree = self.idata_.copy()
-        if not include_log_likelihood and "log_likelihood" in tree.children:
-            tree = tree.drop_nodes("log_likelihood")
-        tree.attrs.update(
-            {
-                "followon_version": __version__,
-                "model_class": type(self).__name__,
-                "params": json.dumps(self.get_params()),
-                "method": self.method_,
-                "table_sha256": self.table_.sha256(),
-                "table_spec": json.dumps(self.table_.spec()),
-                "posterior_gamma": json.dumps(getattr(self, "posterior_gamma_", None)),
-            }
-        )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".nc.tmp")
-        os.close(fd)
-        try:
-            tree.to_netcdf(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-        return path
-
-    @classmethod
-    def load(cls, path: str | Path, table: ExposureTable) -> PiecewiseHazard:
-        """Load a fit saved by :meth:`save`, checking it belongs to this class and table.
-
-        Raises
-        ------
-        DifferentModelError
-            The file holds a fit of another model class.
-        DifferentDataError
-            ``table`` is not the exposure table the fit was made on.
-        """
-        tree, params = open_fit(cls, path, table)
-        attrs = tree.attrs
-        params["beta_priors"] = {k: tuple(v) for k, v in params["beta_priors"].items()} or None
-        model = cls(**params)
-        model.idata_ = tree
-        model.table_ = table
-        model.method_ = str(attrs["method"])
-        model.posterior_gamma_ = json.loads(attrs.get("posterior_gamma", "null"))
-        model.diagnostics_ = model._diagnose(table.covariate_names)
-        return model
-
 
 # ---------------------------------------------------------------------- helpers
-def check_fit_args(table: object, *, draws: int = 1, tune: int = 0, chains: int = 1) -> None:
-    """Refuse what no model can fit: not an ExposureTable, or no draws or chains."""
-    if not isinstance(table, ExposureTable):
-        raise ModelError(
-            f"fit expects an ExposureTable (fo.build_exposure), not {type(table).__name__}."
-        )
-    if draws < 1 or chains < 1 or tune < 0:
-        raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
-
-
-def open_fit(
-    cls: type, path: str | Path, table: ExposureTable
-) -> tuple[xr.DataTree, dict[str, Any]]:
-    """Read a saved fit; check it is a ``cls`` fit of ``table``; return it and its parameters.
-
-    Raises
-    ------
-    DifferentModelError
-        The file holds a fit of another model class.
-    DifferentDataError
-        ``table`` is not the exposure table the fit was made on.
-    """
-    with xr.open_datatree(path) as opened:
-        tree = opened.load()
-    attrs = tree.attrs
-    if attrs.get("model_class") != cls.__name__:
-        raise DifferentModelError(
-            f"{path}: holds a {attrs.get('model_class', 'non-followon')} fit, not a "
-            f"{cls.__name__}; load it with that class."
-        )
-    if attrs.get("table_sha256") != table.sha256():
-        raise DifferentDataError(
-            f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
-            f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
-            "differ. Refit, or rebuild the table the fit was made on "
-            f"({attrs.get('table_spec')})."
-        )
-    return tree, json.loads(attrs["params"])
-
-
-def _pointwise_loglik(
+def pointwise_loglik(
     posterior: Mapping[str, np.ndarray], table: ExposureTable, names: Sequence[str]
 ) -> np.ndarray:
     """Poisson log-likelihood of each day under each draw, shape (chain, draw, day).
@@ -772,7 +441,8 @@ def _pointwise_loglik(
     return y * eta - np.exp(eta) - gammaln(y + 1.0)
 
 
-def _trigger_frame(trigger: Mapping[str, Any] | pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+def trigger_frame(trigger: Mapping[str, Any] | pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+    """Return a forecast's ``trigger=`` as event rows (``date`` defaults to the origin)."""
     frame = trigger.copy() if isinstance(trigger, pd.DataFrame) else pd.DataFrame([dict(trigger)])
     if "type" not in frame.columns:
         raise ModelError("trigger needs a 'type' (e.g. plenary_meeting).")
@@ -855,97 +525,3 @@ def _exact(
     }
     gamma = {"shape": (a + d).tolist(), "rate": (b + e).tolist()}
     return posterior, prior, gamma
-
-
-def _enable_jax_cache() -> None:
-    """Turn on JAX's persistent compilation cache unless the user configured or refused one.
-
-    JAX keeps compiled programs only in memory by default, so every new process recompiles
-    the sampler (≈ 3 s here); with the cache a warm process fits in about half the time
-    (docs/samplers.md). The cache lives in ``$XDG_CACHE_HOME/followon/jax`` (or
-    ``~/.cache/followon/jax``); ``FOLLOWON_JAX_CACHE=0`` opts out.
-    """
-    import jax
-
-    if os.environ.get("FOLLOWON_JAX_CACHE", "1") == "0":
-        return
-    if jax.config.jax_compilation_cache_dir or os.environ.get("JAX_COMPILATION_CACHE_DIR"):
-        return
-    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    jax.config.update("jax_compilation_cache_dir", os.path.join(root, "followon", "jax"))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-
-
-def _run_sampler(
-    X: np.ndarray,
-    y: np.ndarray,
-    exposure: np.ndarray,
-    a: float,
-    b: float,
-    mu: np.ndarray,
-    sd: np.ndarray,
-    names: Sequence[str],
-    *,
-    method: str,
-    draws: int,
-    tune: int,
-    chains: int,
-    random_seed: int | None,
-    progressbar: bool,
-    target_accept: float,
-    cache: dict[str, Any],
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Sample the Poisson GLM with PyMC; the compiled model is reused across refits."""
-    import pymc as pm
-
-    if method == "numpyro":
-        _enable_jax_cache()
-    key = (tuple(names), float(a), tuple(mu), tuple(sd))  # b follows the data: set, not rebuilt
-    model = cache.get("_pm_model") if cache.get("_pm_key") == key else None
-    rows = np.arange(len(y))
-    if model is None:
-        coords = {"covariate": list(names), "row": rows}
-        with pm.Model(coords=coords) as model:
-            log_e = pm.Data("log_exposure", np.log(exposure), dims="row")
-            yd = pm.Data("y", y, dims="row")
-            b_data = pm.Data("baseline_prior_rate", float(b))
-            lam0 = pm.Gamma("baseline_rate", alpha=a, beta=b_data)
-            eta = pm.math.log(lam0) + log_e
-            if len(names):
-                Xd = pm.Data("X", X, dims=("row", "covariate"))
-                beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
-                eta = eta + pm.math.dot(Xd, beta)
-            pm.Poisson("events", mu=pm.math.exp(eta), observed=yd, dims="row")
-        cache["_pm_model"], cache["_pm_key"] = model, key
-    else:
-        with model:
-            new = {"log_exposure": np.log(exposure), "y": y, "baseline_prior_rate": float(b)}
-            if len(names):
-                new["X"] = X
-            pm.set_data(new, coords={"row": rows})
-    kwargs: dict[str, Any] = {"target_accept": target_accept}
-    logger = logging.getLogger("pymc")
-    level = logger.level
-    if not progressbar:
-        logger.setLevel(logging.WARNING)  # no "NUTS[numpyro]: [...]" lines when asked to be quiet
-    try:
-        with model:
-            idata = pm.sample(
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                random_seed=random_seed,
-                progressbar=progressbar,
-                nuts_sampler=method,
-                compute_convergence_checks=False,
-                **kwargs,
-            )
-    finally:
-        logger.setLevel(level)
-    post = idata["posterior"].dataset
-    posterior = {"baseline_rate": post["baseline_rate"].values}
-    posterior["beta"] = post["beta"].values if len(names) else np.zeros((chains, draws, 0))
-    stats = {}
-    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"]:
-        stats["diverging"] = np.asarray(idata["sample_stats"]["diverging"].values, dtype=bool)
-    return posterior, stats

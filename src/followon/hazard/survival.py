@@ -97,9 +97,8 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from abc import abstractmethod
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -107,12 +106,10 @@ import pandas as pd
 import xarray as xr
 from scipy import optimize
 
-from followon._version import __version__
 from followon.errors import ConvergenceWarning, ModelError, did_you_mean
-from followon.exposure.covariates import TriggerWindows, _select
+from followon.exposure.covariates import TriggerWindows, select_events
 from followon.exposure.table import ExposureTable
-from followon.forecasting.probability import check_horizons, horizon_probabilities
-from followon.hazard.piecewise import check_fit_args
+from followon.hazard.base import HazardModel, PosteriorSample
 
 __all__ = [
     "SURVIVAL_SAMPLERS",
@@ -122,7 +119,7 @@ __all__ = [
     "trigger_spells",
 ]
 
-SURVIVAL_SAMPLERS = ("grid",)
+SURVIVAL_SAMPLERS = ("auto", "grid")
 EDGE_LOG_DENSITY = -20.0
 """The grid box is adapted until the log posterior on its edges is this far below the mode."""
 MAX_GRID_ROUNDS = 12
@@ -168,7 +165,7 @@ def trigger_spells(table: ExposureTable, *, model: str = "time-to-event") -> pd.
         The table has no ``TriggerWindows`` covariate.
     """
     trigger = _first_trigger(table, model)
-    chosen = _select(table.events, trigger.type, tuple(trigger.tags), trigger.where)
+    chosen = select_events(table.events, trigger.type, tuple(trigger.tags), trigger.where)
     ends = chosen["end_date"].fillna(chosen["date"]).astype("datetime64[ns]")
     frame = pd.DataFrame(
         {
@@ -276,7 +273,7 @@ def _normal_logpdf(x: np.ndarray, mean: float, sd: float) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- the models
-class TimeToFirstEvent(ABC):
+class TimeToFirstEvent(HazardModel):
     r"""Parametric time from a trigger's end to the first outcome event (module docstring).
 
     Subclasses define :meth:`_G` (the cumulative hazard in :math:`z = k\log(t/\sigma)`) and
@@ -290,8 +287,8 @@ class TimeToFirstEvent(ABC):
         Prior median of the scale :math:`\sigma` in days (default 60).
     scale_sd_log : float
         Prior sd of :math:`\log\sigma` (default 1.5).
-    sampler : {"grid"}
-        The exact grid posterior (the only one).
+    sampler : {"auto", "grid"}
+        The exact grid posterior (the only one; ``auto`` is ``grid``).
     grid_size : int
         Grid points per axis (default 200: 40,000 cells).
 
@@ -314,9 +311,14 @@ class TimeToFirstEvent(ABC):
         ``log_shape``, ``log_scale`` (cell centres) and ``log_prob`` (normalised, per cell).
     """
 
-    model_name: ClassVar[str] = "time-to-event"
-    daily_intensity: ClassVar[bool] = False
+    name: ClassVar[str] = "time-to-event"
+    samplers: ClassVar[tuple[str, ...]] = SURVIVAL_SAMPLERS
+    options = ("shape_prior", "scale_median", "scale_sd_log", "grid_size")
+    accepts_priors = False
+    daily_likelihood = False
     """No daily event likelihood: scenario comparisons (LFO, PSIS-LOO) leave these models out."""
+    min_trigger_windows = 1
+    log_likelihood = True
 
     def __init__(
         self,
@@ -324,7 +326,7 @@ class TimeToFirstEvent(ABC):
         shape_prior: tuple[float, float] = (0.0, 0.5),
         scale_median: float = 60.0,
         scale_sd_log: float = 1.5,
-        sampler: str = "grid",
+        sampler: str = "auto",
         grid_size: int = 200,
     ) -> None:
         self.shape_prior = shape_prior
@@ -375,18 +377,24 @@ class TimeToFirstEvent(ABC):
         return np.where(event > 0, log_event, -h_t)
 
     # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        """Return the constructor parameters (JSON-able)."""
-        return {
-            "shape_prior": list(self.shape_prior),
-            "scale_median": self.scale_median,
-            "scale_sd_log": self.scale_sd_log,
-            "sampler": self.sampler,
-            "grid_size": self.grid_size,
-        }
+    @classmethod
+    def _params_from_json(cls, params: dict[str, Any]) -> dict[str, Any]:
+        return {**params, "shape_prior": tuple(params["shape_prior"])}
+
+    def check_params(self) -> None:
+        """Refuse a sampler other than the grid and bad prior settings."""
+        self._check_params()
+
+    def resolve_sampler(self, table: ExposureTable) -> str:
+        """Return the exact grid posterior."""
+        return "grid"
+
+    def validate(self, table: ExposureTable) -> None:
+        """Refuse a table without a trigger (its first TriggerWindows covariate)."""
+        _first_trigger(table, self.name)
 
     def _check_params(self) -> tuple[float, float, float, float]:
-        name = self.model_name
+        name = self.name
         if self.sampler not in SURVIVAL_SAMPLERS:
             raise ModelError(
                 f"{name}: sampler '{self.sampler}'"
@@ -424,43 +432,26 @@ class TimeToFirstEvent(ABC):
         return mean, sd, math.log(self.scale_median), float(self.scale_sd_log)
 
     # ------------------------------------------------------------------ fitting
-    def fit(
+    def _sample_posterior(
         self,
         table: ExposureTable,
         *,
-        draws: int = 1000,
-        tune: int = 1000,
-        chains: int = 4,
-        random_seed: int | None = None,
-        progressbar: bool = True,
-    ) -> TimeToFirstEvent:
-        """Build the trigger spells of ``table`` and compute the grid posterior; return ``self``.
+        method: str,
+        draws: int,
+        tune: int,
+        chains: int,
+        rng: np.random.Generator,
+        random_seed: int | None,
+        progressbar: bool,
+    ) -> PosteriorSample:
+        """Build the trigger spells of ``table`` and draw from the exact grid posterior.
 
-        Parameters
-        ----------
-        table : ExposureTable
-            From :func:`followon.build_exposure`, with a ``TriggerWindows`` covariate (the
-            first one defines the trigger; other covariates are not used).
-        draws, chains : int
-            ``draws × chains`` independent posterior draws, stored as ``chains`` chains.
-        tune, progressbar
-            Accepted for a common interface with the MCMC models; not used.
-        random_seed : int, optional
-
-        Raises
-        ------
-        ModelError
-            Not an ExposureTable, no trigger covariate, bad hyperparameters, draws or chains.
-
-        Warns
-        -----
-        ConvergenceWarning
-            The grid could not be made to hold the posterior mass (its edge stays within 20
-            log units of the mode).
+        The first ``TriggerWindows`` covariate defines the trigger; other covariates are not
+        used. ``draws × chains`` independent draws are stored as ``chains`` chains; ``tune``
+        and ``progressbar`` are not used.
         """
-        check_fit_args(table, draws=draws, tune=tune, chains=chains)
         mu_k, sd_k, mu_s, sd_s = self._check_params()
-        spells = trigger_spells(table, model=self.model_name)
+        spells = trigger_spells(table, model=self.name)
         kept = spells[spells["kept"]]
         t_obs = kept["T"].to_numpy(dtype=float)
         e_obs = kept["event"].to_numpy(dtype=float)
@@ -508,7 +499,6 @@ class TimeToFirstEvent(ABC):
                 pass
         axes, log_p, edge = _grid_posterior(log_post, mode, sd, self.grid_size)
 
-        rng = np.random.default_rng(random_seed)
         n = draws * chains
         cells = rng.choice(log_p.size, size=n, p=np.exp(log_p.ravel()))
         i, j = np.unravel_index(cells, log_p.shape)
@@ -524,9 +514,7 @@ class TimeToFirstEvent(ABC):
                 "shape": np.exp(rng.normal(mu_k, sd_k, size=(1, draws))),
                 "scale": np.exp(rng.normal(mu_s, sd_s, size=(1, draws))),
             }
-        self.table_ = table
         self.spells_ = spells
-        self.method_ = "grid"
         self.prior_: dict[str, float] = {
             "log_shape_mean": mu_k,
             "log_shape_sd": sd_k,
@@ -534,90 +522,61 @@ class TimeToFirstEvent(ABC):
             "log_scale_sd": sd_s,
         }
         self.posterior_grid_ = {"log_shape": axes[0], "log_scale": axes[1], "log_prob": log_p}
-        self.idata_ = self._assemble(posterior, prior, kept)
-        diag = pd.DataFrame(columns=["r_hat", "ess_bulk", "ess_tail"], dtype=float)
-        diag.attrs["divergences"] = 0
+        self._grid_edge = edge
+        return PosteriorSample(posterior, prior)
+
+    def _diagnostic_note(self) -> str:
+        return "independent draws from the exact grid posterior, no MCMC diagnostics"
+
+    def _diagnose(self) -> pd.DataFrame:
+        diag = super()._diagnose()
+        edge = getattr(self, "_grid_edge", None)
+        if edge is None:  # a loaded fit: the grid is not kept
+            return diag
         diag.attrs["grid_edge_log_density"] = edge
-        diag.attrs["note"] = "independent draws from the exact grid posterior, no MCMC diagnostics"
         if edge > EDGE_LOG_DENSITY:
             warnings.warn(
-                f"{type(self).__name__} ({table.outcome.id}): the grid posterior's edge is only "
-                f"{-edge:.1f} below the mode after {MAX_GRID_ROUNDS} rounds; the posterior may be "
-                "cut off. Check posterior_grid_ or tighten the priors.",
+                f"{type(self).__name__} ({self.table_.outcome.id}): the grid posterior's edge is "
+                f"only {-edge:.1f} below the mode after {MAX_GRID_ROUNDS} rounds; the posterior "
+                "may be cut off. Check posterior_grid_ or tighten the priors.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
-        self.diagnostics_ = diag
-        return self
+        return diag
 
-    def _assemble(
-        self, posterior: dict[str, np.ndarray], prior: dict[str, np.ndarray], kept: pd.DataFrame
-    ) -> xr.DataTree:
-        import arviz as az
+    def _kept_spells(self) -> pd.DataFrame:
+        return self.spells_[self.spells_["kept"]]
 
-        t = kept["T"].to_numpy(dtype="int64")
-        event = kept["event"].to_numpy(dtype="int64")
-        loglik = self._loglik_terms(
-            t.astype(float), event, posterior["shape"][..., None], posterior["scale"][..., None]
+    def _observed_data(self) -> dict[str, np.ndarray]:
+        kept = self._kept_spells()
+        return {
+            "T": kept["T"].to_numpy(dtype="int64"),
+            "event": kept["event"].to_numpy(dtype="int64"),
+        }
+
+    def _pointwise_loglik(self, posterior: Mapping[str, np.ndarray]) -> np.ndarray | None:
+        kept = self._kept_spells()
+        return self._loglik_terms(
+            kept["T"].to_numpy(dtype=float),
+            kept["event"].to_numpy(dtype=float),
+            posterior["shape"][..., None],
+            posterior["scale"][..., None],
         )
-        idata = az.from_dict(
-            {
-                "posterior": posterior,
-                "prior": prior,
-                "log_likelihood": {"T": loglik},
-                "observed_data": {"T": t, "event": event},
-            },
-            dims={"T": ["spell"], "event": ["spell"]},
-            coords={"spell": kept["event_id"].to_numpy(dtype=str)},
-        )
-        idata.attrs.update(
-            {
-                "followon_version": __version__,
-                "model_class": type(self).__name__,
-                "method": self.method_,
-                "outcome": self.table_.outcome.id,
-                "trigger": str(self.spells_.attrs["trigger"]),
-            }
-        )
-        return idata
 
-    # ------------------------------------------------------------------ persistence
-    def save(self, path: str | Path, *, include_log_likelihood: bool = False) -> Path:
-        """Write the fit to netCDF atomically, as :meth:`PiecewiseHazard.save` does."""
-        from followon.hazard.piecewise import PiecewiseHazard
+    def _idata_dims(self) -> tuple[dict[str, list[str]], dict[str, Any]]:
+        kept = self._kept_spells()
+        return {"T": ["spell"], "event": ["spell"]}, {"spell": kept["event_id"].to_numpy(dtype=str)}
 
-        return PiecewiseHazard.save(self, path, include_log_likelihood=include_log_likelihood)  # type: ignore[arg-type]
+    def _idata_attrs(self) -> dict[str, Any]:
+        return {"trigger": str(self.spells_.attrs["trigger"])}
 
-    @classmethod
-    def load(cls, path: str | Path, table: ExposureTable) -> TimeToFirstEvent:
-        """Load a fit saved by :meth:`save`, checking its class and exposure table.
+    def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:
+        self.spells_ = trigger_spells(table, model=self.name)
 
-        Raises
-        ------
-        DifferentModelError, DifferentDataError
-            As :meth:`PiecewiseHazard.load`.
-        """
-        from followon.hazard.piecewise import open_fit
-
-        tree, params = open_fit(cls, path, table)
-        params["shape_prior"] = tuple(params["shape_prior"])
-        model = cls(**params)
-        model.idata_ = tree
-        model.table_ = table
-        model.method_ = str(tree.attrs["method"])
-        model.spells_ = trigger_spells(table, model=model.model_name)
-        diag = pd.DataFrame(columns=["r_hat", "ess_bulk", "ess_tail"], dtype=float)
-        diag.attrs["divergences"] = 0
-        model.diagnostics_ = diag
-        return model
+    def _prepare_given(self, table: ExposureTable) -> None:
+        self.spells_ = trigger_spells(table, model=self.name)
 
     # ------------------------------------------------------------------ results
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "idata_"):
-            raise ModelError(
-                f"this {type(self).__name__} is not fitted yet; call fit(table) first."
-            )
-
     def _draws(self, group: str = "posterior") -> tuple[np.ndarray, np.ndarray]:
         """Shape and scale draws, chains stacked."""
         self._check_fitted()
@@ -626,40 +585,14 @@ class TimeToFirstEvent(ABC):
         data = self.idata_[group].dataset
         return data["shape"].values.reshape(-1), data["scale"].values.reshape(-1)
 
-    def summary(self, ci_prob: float = 0.9) -> pd.DataFrame:
-        """Shape, scale (days) and median time to the first event (days), with intervals.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``parameter`` (``shape``, ``scale``, ``median_days``: the continuous median,
-            :meth:`quantile` at 1/2); columns ``mean, median, low, high`` (equal-tailed
-            ``ci_prob`` interval).
-        """
-        self._check_fitted()
-        if not 0 < ci_prob < 1:
-            raise ModelError(f"ci_prob must be between 0 and 1, not {ci_prob}.")
-        lo, hi = (1 - ci_prob) / 2, 1 - (1 - ci_prob) / 2
+    def _summary_quantities(self, ci_prob: float) -> list[tuple[str, str, np.ndarray]]:
+        """Shape, scale (days) and ``median_days`` (the continuous median, :meth:`quantile`)."""
         shape, scale = self._draws()
-        rows = {
-            "shape": shape,
-            "scale": scale,
-            "median_days": self.quantile(0.5, shape, scale),
-        }
-        out = pd.DataFrame(
-            [
-                {
-                    "parameter": name,
-                    "mean": float(v.mean()),
-                    "median": float(np.median(v)),
-                    "low": float(np.quantile(v, lo)),
-                    "high": float(np.quantile(v, hi)),
-                }
-                for name, v in rows.items()
-            ]
-        ).set_index("parameter")
-        out.attrs["ci_prob"] = ci_prob
-        return out
+        return [
+            ("shape", "shape", shape),
+            ("scale", "days", scale),
+            ("median_days", "days", self.quantile(0.5, shape, scale)),
+        ]
 
     def future_design(self, origin: pd.Timestamp, n_days: int, **kwargs: Any) -> pd.DataFrame:
         """Days ``origin + 1 … origin + n_days`` as a frame without columns.
@@ -679,6 +612,17 @@ class TimeToFirstEvent(ABC):
         t = np.arange(1, n_days + 1, dtype=float)
         return self.cumulative_hazard(t[None, :], shape[:, None], scale[:, None])
 
+    def cumulative_hazard_draws(
+        self, design: pd.DataFrame, *, group: str = "posterior"
+    ) -> np.ndarray:
+        """H(t) on days t = 1 … len(design) after the trigger's end, per draw."""
+        return self._cumhaz(len(design), group)
+
+    def _forecast_origin(self, origin: str | pd.Timestamp | None) -> pd.Timestamp:
+        """Return the trigger's end (default: the table's last day); it does not move the answer."""
+        self._check_fitted()
+        return self.table_.end if origin is None else pd.Timestamp(origin)
+
     def hazard(self, design: pd.DataFrame, *, group: str = "posterior") -> np.ndarray:
         """Discrete daily hazard :math:`h(t) = 1 - S(t)/S(t-1)` on days t = 1 … len(design).
 
@@ -689,80 +633,6 @@ class TimeToFirstEvent(ABC):
         previous = np.zeros_like(cumhaz)
         previous[:, 1:] = cumhaz[:, :-1]
         return -np.expm1(previous - cumhaz)
-
-    def forecast(
-        self,
-        trigger_date: str | pd.Timestamp | None = None,
-        horizons_days: Sequence[int] | int = (30, 60, 90),
-        *,
-        trigger: Mapping[str, Any] | pd.DataFrame | None = None,
-        future_events: pd.DataFrame | None = None,
-        covariate_path: pd.DataFrame | None = None,
-        elapsed_days: int = 0,
-        ci_prob: float = 0.9,
-        group: str = "posterior",
-    ) -> pd.DataFrame:
-        """P(first outcome event within H days of a trigger's end), per horizon H.
-
-        Per draw :math:`p = 1 - S(H)`, or :math:`1 - S(H)/S(d)` after ``elapsed_days`` = d
-        quiet days (draws reweighted by :math:`S(d)`); summarised by the mean, the median and
-        an equal-tailed ``ci_prob`` interval.
-
-        Parameters
-        ----------
-        trigger_date : date-like, optional
-            The trigger's end, the origin (default: the table's last day). Recorded in
-            ``origin_date``; the probabilities do not depend on it.
-        horizons_days : int or sequence of int
-        trigger, future_events, covariate_path
-            Accepted for a common interface with the daily hazard models; ignored (the model
-            has no covariates).
-        elapsed_days : int
-            Days already passed since the trigger without an event; horizons ≤ it are dropped.
-        ci_prob : float
-        group : {"posterior", "prior"}
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``outcome, horizon_days, p_mean, p_low, p_high, p_median, origin_date,
-            elapsed_days``.
-        """
-        self._check_fitted()
-        horizons = check_horizons(horizons_days)
-        if elapsed_days < 0:
-            raise ModelError(f"elapsed_days must be ≥ 0, not {elapsed_days}.")
-        cumhaz = self._cumhaz(max(*horizons, elapsed_days), group)
-        out = horizon_probabilities(cumhaz, horizons, ci_prob=ci_prob, elapsed_days=elapsed_days)
-        origin = self.table_.end if trigger_date is None else pd.Timestamp(trigger_date)
-        out.insert(0, "outcome", self.table_.outcome.id)
-        out["origin_date"] = origin
-        out["elapsed_days"] = elapsed_days
-        out.attrs["ci_prob"] = ci_prob
-        return out[
-            [
-                "outcome",
-                "horizon_days",
-                "p_mean",
-                "p_low",
-                "p_high",
-                "p_median",
-                "origin_date",
-                "elapsed_days",
-            ]
-        ]
-
-    def forecast_curve(
-        self, trigger_date: str | pd.Timestamp | None = None, max_days: int = 365, **kwargs: Any
-    ) -> pd.DataFrame:
-        """:meth:`forecast` for every horizon 1 … ``max_days``."""
-        return self.forecast(
-            trigger_date, list(range(1, check_horizons(max_days)[0] + 1)), **kwargs
-        )
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
 
 
 class WeibullTTE(TimeToFirstEvent):
@@ -802,7 +672,7 @@ class WeibullTTE(TimeToFirstEvent):
     'grid'
     """
 
-    model_name: ClassVar[str] = "weibull"
+    name: ClassVar[str] = "weibull"
 
     @staticmethod
     def _G(z: np.ndarray) -> np.ndarray:
@@ -842,7 +712,7 @@ class LogLogisticTTE(TimeToFirstEvent):
         Grid points per axis (default 200).
     """
 
-    model_name: ClassVar[str] = "loglogistic"
+    name: ClassVar[str] = "loglogistic"
 
     @staticmethod
     def _G(z: np.ndarray) -> np.ndarray:

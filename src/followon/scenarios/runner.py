@@ -18,51 +18,36 @@ per-day log-likelihood instead (optimistic for time series: prefer ``lfo``).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
-from scipy.special import gammaln, logsumexp
 
 from followon.errors import (
     ConvergenceWarning,
-    DataError,
     ModelError,
     ScenarioError,
-    did_you_mean,
 )
-from followon.events import load_events, read_events
-from followon.events.catalog import catalog_path
+from followon.evaluation.bayes_factors import prior_sensitivity
+from followon.evaluation.compare import block_lpd, psis_loo, stacking_weights, summarise_comparison
 from followon.exposure import (
-    Covariate,
-    DaysSinceLast,
-    Era,
-    Excitation,
     ExposureTable,
     Outcome,
-    Season,
-    Spans,
-    Trend,
-    TriggerWindows,
     build_exposure,
 )
 from followon.exposure.outcomes import observed_within
-from followon.hazard import (
-    HawkesHazard,
-    LogLogisticTTE,
-    PiecewiseHazard,
-    PooledHazard,
-    WeibullTTE,
+from followon.hazard import get_model
+from followon.scenarios.build import (
+    hypothesis_model,
+    hypothesis_table,
+    load_scenario_events,
+    resolve_trigger,
 )
-from followon.scenarios.bayes import prior_sensitivity
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
-__all__ = ["ScenarioResult", "run_scenario", "stacking_weights"]
+__all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
 
 QUICK = {"draws": 500, "tune": 500, "chains": 2}
 
@@ -116,148 +101,6 @@ class ScenarioResult:
     events: pd.DataFrame | None = None
 
 
-def _events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
-    if scenario.data.catalog:
-        manifest = catalog_path().joinpath("manifest.json").read_bytes()
-        return load_events(), hashlib.sha256(manifest).hexdigest()
-    base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
-    path = (base / str(scenario.data.file)).resolve()
-    return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _resolve_trigger(
-    scenario: Scenario, events: pd.DataFrame
-) -> tuple[pd.Timestamp, dict[str, Any] | None, dict[str, Any]]:
-    """Return (origin, hypothetical trigger event or None, description)."""
-    spec = scenario.trigger
-    if spec.event_id is not None:
-        hit = events[events["event_id"] == spec.event_id]
-        if hit.empty:
-            raise ScenarioError(
-                f"{scenario.source_path}: trigger.event_id: '{spec.event_id}' is not in the event "
-                f"history{did_you_mean(spec.event_id, events['event_id'].tolist())}."
-            )
-        row = hit.iloc[0]
-    else:
-        same = events[
-            (events["type"] == spec.type) & (events["date"] == pd.Timestamp(str(spec.date)))
-        ]
-        if same.empty:
-            start = pd.Timestamp(str(spec.date))
-            end = pd.Timestamp(str(spec.end_date)) if spec.end_date else start
-            hypothetical = {
-                "type": spec.type,
-                "date": start,
-                "end_date": end,
-                "tags": ";".join(spec.tags),
-                "event_id": f"hypothetical-{spec.type}-{start:%Y-%m-%d}",
-                "source": "scenario",
-            }
-            desc = {
-                "event_id": None,
-                "type": spec.type,
-                "date": f"{start:%Y-%m-%d}",
-                "end_date": f"{end:%Y-%m-%d}",
-                "hypothetical": True,
-            }
-            return end, hypothetical, desc
-        row = same.iloc[0]
-    end = row["end_date"] if pd.notna(row["end_date"]) else row["date"]
-    desc = {
-        "event_id": str(row["event_id"]),
-        "type": str(row["type"]),
-        "date": f"{row['date']:%Y-%m-%d}",
-        "end_date": f"{end:%Y-%m-%d}",
-        "label": None if pd.isna(row.get("label")) else str(row.get("label")),
-        "hypothetical": False,
-    }
-    return pd.Timestamp(end), None, desc
-
-
-def _covariates(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
-    covs: list[Covariate] = []
-    for t in h.triggers:
-        covs.append(
-            TriggerWindows(
-                t.type, tuple(t.cut_days), tuple(t.tags), dict(t.where), t.overlap, t.during, t.name
-            )
-        )
-    for sp in h.spans:
-        covs.append(
-            Spans(sp.type, sp.lead_days, sp.lag_days, tuple(sp.tags), dict(sp.where), sp.name)
-        )
-    if h.self_excitation is not None:
-        if h.self_excitation.cut_days is not None:
-            covs.append(DaysSinceLast(tuple(h.self_excitation.cut_days)))
-        if h.self_excitation.decay_days is not None:
-            covs.append(Excitation(h.self_excitation.decay_days))
-    if h.season:
-        covs.append(Season(h.season))
-    for era in h.eras:
-        covs.append(Era(era.name, f"{era.start}", f"{era.end}"))
-    if h.trend_df:
-        last = pd.Timestamp(scenario.as_of) - pd.Timedelta(days=1)
-        covs.append(Trend(f"{scenario.data.start}", f"{last:%Y-%m-%d}", h.trend_df))
-    return covs
-
-
-def hypothesis_table(
-    scenario: Scenario,
-    events: pd.DataFrame,
-    outcome: Outcome,
-    h: HypothesisSpec,
-    *,
-    as_of: pd.Timestamp,
-    require_events: bool = True,
-) -> ExposureTable:
-    """Build the exposure table of one hypothesis and outcome; errors name the file and keys."""
-    observed_until = scenario.data.observed_until
-    try:
-        return build_exposure(
-            events,
-            outcome,
-            start=f"{scenario.data.start}",
-            as_of=as_of,
-            covariates=_covariates(h, scenario),
-            observed_until=None if observed_until is None else pd.Timestamp(str(observed_until)),
-            require_events=require_events,
-        )
-    except DataError as exc:
-        raise ScenarioError(
-            f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': {exc}"
-        ) from None
-
-
-def model_class(name: str) -> type:
-    """Return the class registered as ``name`` (:data:`followon.scenarios.schema.MODELS`)."""
-    classes: dict[str, type] = {
-        "piecewise": PiecewiseHazard,
-        "hawkes": HawkesHazard,
-        "pooled": PooledHazard,
-        "weibull": WeibullTTE,
-        "loglogistic": LogLogisticTTE,
-    }
-    return classes[name]
-
-
-def _model(h: HypothesisSpec, *, log_likelihood: bool) -> Any:
-    """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
-    cls = model_class(h.model)
-    p = h.priors
-    kwargs: dict[str, Any] = {
-        "baseline_shape": p.baseline_shape,
-        "baseline_mean": p.baseline_mean,
-        "beta_sd": p.beta_sd,
-        "beta_priors": dict(p.beta_priors) or None,
-        "log_likelihood": log_likelihood,
-        **h.options,
-    }
-    if h.sampler != "auto":  # "auto": the model's own default
-        kwargs["sampler"] = h.sampler
-    accepted = inspect.signature(cls).parameters
-    return cls(**{k: v for k, v in kwargs.items() if k in accepted})
-
-
 def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str = "") -> list[str]:
     """Fit, collecting convergence warnings; bad model settings become a ScenarioError."""
     with warnings.catch_warnings(record=True) as caught:
@@ -294,29 +137,6 @@ def _future_events(spans: list[Any]) -> pd.DataFrame:
     )
 
 
-def stacking_weights(lpd: np.ndarray) -> np.ndarray:
-    """Stacking weights maximising Σ_i log Σ_m w_m exp(lpd[i, m]) over the simplex."""
-    n_models = lpd.shape[1]
-    if n_models == 1:
-        return np.ones(1)
-
-    def objective(z: np.ndarray) -> float:
-        logw = z - logsumexp(z)
-        return -float(np.sum(logsumexp(lpd + logw, axis=1)))
-
-    res = minimize(objective, np.zeros(n_models), method="L-BFGS-B")
-    w = np.exp(res.x - logsumexp(res.x))
-    return w / w.sum()
-
-
-def _block_lpd(model: Any, rows: pd.DataFrame) -> float:
-    """Log mean_s exp(Σ_d log p(y_d | λ_sd)) for the days in ``rows``."""
-    lam = model.hazard(rows) * rows["exposure"].to_numpy()[None, :]
-    y = rows["events"].to_numpy(dtype=float)
-    ll = (y * np.log(lam) - lam - gammaln(y + 1.0)).sum(axis=1)
-    return float(logsumexp(ll) - np.log(len(ll)))
-
-
 def _lfo(
     scenario: Scenario,
     events: pd.DataFrame,
@@ -341,7 +161,7 @@ def _lfo(
     lpd = np.zeros((len(starts), len(hypotheses)))
     refit_warnings: dict[str, int] = {}
     for j, h in enumerate(hypotheses):
-        model = _model(h, log_likelihood=False)
+        model = hypothesis_model(h, log_likelihood=False)
         data = full[h.id].data
         for k, origin in enumerate(starts):
             train = build_exposure(
@@ -356,39 +176,8 @@ def _lfo(
             if _fit(model, train, sampling, _where(scenario, outcome, h)):
                 refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
             rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
-            lpd[k, j] = _block_lpd(model, rows)
+            lpd[k, j] = block_lpd(model, rows)
     return lpd, [f"{s:%Y-%m-%d}" for s in starts], refit_warnings
-
-
-def _summarise_comparison(lpd: np.ndarray, ids: list[str]) -> pd.DataFrame:
-    n = lpd.shape[0]
-    elpd = lpd.sum(axis=0)
-    se = np.sqrt(n) * lpd.std(axis=0, ddof=1) if n > 1 else np.full(len(ids), np.nan)
-    best = int(np.argmax(elpd))
-    diff = lpd[:, [best]] - lpd
-    dse = np.sqrt(n) * diff.std(axis=0, ddof=1) if n > 1 else np.full(len(ids), np.nan)
-    return pd.DataFrame(
-        {
-            "hypothesis": ids,
-            "elpd": elpd,
-            "se": se,
-            "d_elpd": elpd[best] - elpd,
-            "dse": dse,
-            "weight": stacking_weights(lpd),
-        }
-    )
-
-
-def _psis_loo(models: dict[str, Any]) -> pd.DataFrame:
-    import arviz as az
-
-    loos = {h: az.loo(m.idata_, pointwise=True) for h, m in models.items()}
-    pointwise = np.column_stack([np.asarray(loo.elpd_i) for loo in loos.values()])
-    out = _summarise_comparison(pointwise, list(models))
-    out["se"] = [float(loo.se) for loo in loos.values()]
-    # PSIS is unreliable where Pareto k > 0.7: say how many days that is (prefer lfo then)
-    out["pareto_k_high"] = [int((np.asarray(loo.pareto_k) > 0.7).sum()) for loo in loos.values()]
-    return out
 
 
 _CURVE_COLUMNS = [
@@ -471,12 +260,12 @@ def run_scenario(
         the comparison, ... — one line naming the file and the key.
     """
     if events is None:
-        events, data_sha = _events(scenario)
+        events, data_sha = load_scenario_events(scenario)
     else:
         data_sha = hashlib.sha256(
             pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes()
         ).hexdigest()
-    origin, hypothetical, trigger_desc = _resolve_trigger(scenario, events)
+    origin, hypothetical, trigger_desc = resolve_trigger(scenario, events)
     as_of = pd.Timestamp(scenario.as_of)
     if origin < as_of - pd.Timedelta(days=1):
         raise ScenarioError(
@@ -501,7 +290,7 @@ def run_scenario(
         fitted: dict[str, Any] = {}
         for h in scenario.hypotheses:
             table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
-            model = _model(h, log_likelihood=scenario.compare.method == "psis-loo")
+            model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
             messages = _fit(model, table, sampling, _where(scenario, outcome, h))
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
             diag = model.diagnostics_
@@ -546,14 +335,14 @@ def run_scenario(
             (
                 h.id
                 for h in scenario.hypotheses
-                if h.model == "piecewise" and not tables[h.id].covariate_names
+                if get_model(h.model).savage_dickey and not tables[h.id].covariate_names
             ),
             None,
         )
         if null is not None:
             for h_id, model in fitted.items():
-                if h_id == null or type(model) is not PiecewiseHazard:
-                    continue  # Savage–Dickey here is for the piecewise model's β
+                if h_id == null or not type(model).savage_dickey:
+                    continue  # Savage–Dickey needs the model's own β and its prior
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
                     bf = prior_sensitivity(model, **sampling)
@@ -562,20 +351,18 @@ def run_scenario(
                 bf.insert(2, "versus", null)
                 bayes.append(bf)
         # time-to-first-event models predict no daily counts: they sit out the comparison
-        comparable = [
-            h for h in scenario.hypotheses if getattr(model_class(h.model), "daily_intensity", True)
-        ]
+        comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
         if scenario.compare.method == "lfo":
             lpd, blocks, refit_warnings = _lfo(
                 scenario, events, outcome, tables, sampling, origins, comparable
             )
-            comp = _summarise_comparison(lpd, [h.id for h in comparable])
+            comp = summarise_comparison(lpd, [h.id for h in comparable])
             comp["blocks"] = ", ".join(blocks)
             for d in diags:
                 if d["outcome"] == o_spec.id:
                     d["lfo_refits_warned"] = refit_warnings.get(str(d["hypothesis"]), 0)
         else:
-            comp = _psis_loo({h.id: fitted[h.id] for h in comparable})
+            comp = psis_loo({h.id: fitted[h.id] for h in comparable})
             comp["blocks"] = ""
         others = [h.id for h in scenario.hypotheses if h not in comparable]
         if others:

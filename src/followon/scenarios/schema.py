@@ -16,34 +16,22 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from followon.errors import ScenarioError, did_you_mean
+from followon.errors import ModelError, ScenarioError, did_you_mean
 from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
 from followon.exposure.outcomes import Outcome
+from followon.hazard.registry import MODELS
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
-MODEL_SAMPLERS: dict[str, tuple[str, ...]] = {
-    "piecewise": ("auto", "exact", "laplace", "pymc", "nutpie", "numpyro"),
-    "hawkes": ("auto", "metropolis", "laplace"),
-    "pooled": ("auto", "numpyro", "pymc", "nutpie"),
-    "weibull": ("auto", "grid"),
-    "loglogistic": ("auto", "grid"),
-}
-"""Registered models (``hypotheses[i].model``) and the samplers each accepts."""
 
-MODEL_OPTIONS: dict[str, tuple[str, ...]] = {
-    "piecewise": (),
-    "hawkes": ("branching_prior", "decay_median", "decay_sd_log"),
-    "pooled": ("pooling_sd", "instance_effects", "instance_sd"),
-    "weibull": ("shape_prior", "scale_median", "scale_sd_log", "grid_size"),
-    "loglogistic": ("shape_prior", "scale_median", "scale_sd_log", "grid_size"),
-}
-"""Model-specific settings each model accepts under ``hypotheses[i].options``."""
+def __getattr__(name: str) -> Any:
+    """``MODEL_SAMPLERS`` and ``MODEL_OPTIONS``: views of the live registry (``MODELS``)."""
+    if name == "MODEL_SAMPLERS":
+        return {k: cls.samplers for k, cls in MODELS.items()}
+    if name == "MODEL_OPTIONS":
+        return {k: cls.options for k, cls in MODELS.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-MODELS = tuple(MODEL_SAMPLERS)
-"""Registered model names usable as ``hypotheses[i].model``."""
-
-SAMPLER_NAMES = tuple(dict.fromkeys(s for names in MODEL_SAMPLERS.values() for s in names))
 
 # the catalog's own vocabulary (one place: followon.events.schema.EVENT_TYPES)
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
@@ -209,35 +197,74 @@ class HypothesisSpec(_Strict):
 
     @model_validator(mode="after")
     def _fits_the_model(self) -> HypothesisSpec:
-        samplers = MODEL_SAMPLERS[self.model]
+        model_cls = MODELS[self.model]
+        samplers = model_cls.samplers
         if self.sampler not in samplers:
             raise ValueError(
                 f"sampler '{self.sampler}'{did_you_mean(self.sampler, samplers)} is not "
                 f"available for model {self.model}; use one of {', '.join(samplers)}"
             )
-        allowed = MODEL_OPTIONS[self.model]
+        allowed = model_cls.options
         for key in self.options:
             if key not in allowed:
                 raise ValueError(
                     f"options: '{key}'{did_you_mean(key, allowed)} is not a setting of model "
                     f"{self.model}; allowed: {', '.join(allowed) or 'none'}"
                 )
-        if self.model == "hawkes" and self.self_excitation is not None:
+        if not model_cls.accepts_priors and "priors" in self.model_fields_set:
             raise ValueError(
-                "the hawkes model fits its own self-excitation (branching ratio and decay); "
-                "remove self_excitation from this hypothesis"
+                f"priors: the {self.model} model has no baseline rate or hazard ratios to put "
+                f"these priors on; set its own priors under options "
+                f"({', '.join(allowed) or 'none'})"
             )
-        if self.model == "pooled" and len(self.triggers) < 2:
+        if model_cls.fits_own_excitation and self.self_excitation is not None:
             raise ValueError(
-                "the pooled model pools the window effects of several trigger types; give at "
-                "least two triggers entries (e.g. plenary_meeting and politburo_meeting)"
+                f"the {self.model} model fits its own self-excitation (branching ratio and "
+                "decay); remove self_excitation from this hypothesis"
             )
-        if self.model in ("weibull", "loglogistic") and not self.triggers:
+        need = model_cls.min_trigger_windows
+        if need >= 2 and len(self.triggers) < need:
+            raise ValueError(
+                f"the {self.model} model pools the window effects of several trigger types; give "
+                f"at least {_NUMBER_WORDS.get(need, str(need))} triggers entries (e.g. "
+                "plenary_meeting and politburo_meeting)"
+            )
+        if need == 1 and not self.triggers:
             raise ValueError(
                 f"the {self.model} model times the first outcome after each trigger; give one "
                 "triggers entry, e.g. triggers: [{type: plenary_meeting}]"
             )
+        try:  # typed options: a bad value fails here, at load time, not inside fit
+            self.build_model(log_likelihood=False).check_params()
+        except ModelError as exc:
+            raise ValueError(str(exc).rstrip(".")) from None
+        except TypeError as exc:
+            raise ValueError(f"options: {exc}") from None
         return self
+
+    def build_model(self, *, log_likelihood: bool = True) -> Any:
+        """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
+        model_cls = MODELS[self.model]
+        accepted = model_cls.get_param_names()
+        kwargs: dict[str, Any] = dict(self.options)
+        if model_cls.accepts_priors:
+            p = self.priors
+            kwargs.update(
+                {
+                    "baseline_shape": p.baseline_shape,
+                    "baseline_mean": p.baseline_mean,
+                    "beta_sd": p.beta_sd,
+                    "beta_priors": dict(p.beta_priors) or None,
+                }
+            )
+        if "log_likelihood" in accepted:
+            kwargs["log_likelihood"] = log_likelihood
+        if self.sampler != "auto":  # "auto": the model's own default
+            kwargs["sampler"] = self.sampler
+        return model_cls(**{k: v for k, v in kwargs.items() if k in accepted})
+
+
+_NUMBER_WORDS = {2: "two", 3: "three"}
 
 
 class WhatIfSpanSpec(_Strict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from followon.evaluation.backtest import _fast_model
-from followon.scenarios.runner import _events, _resolve_trigger, hypothesis_table
+from followon.scenarios.backtest import fast_model
+from followon.scenarios.build import hypothesis_table, load_scenario_events, resolve_trigger
 from followon.scenarios.schema import Scenario
 
 __all__ = ["prior_predictive"]
@@ -35,8 +35,8 @@ def prior_predictive(
         ``hypothesis, outcome, horizon_days, p_mean, p_low, p_high, p_median, base_rate``.
     """
     if events is None:
-        events, _ = _events(scenario)
-    origin, hypothetical, _ = _resolve_trigger(scenario, events)
+        events, _ = load_scenario_events(scenario)
+    origin, hypothetical, _ = resolve_trigger(scenario, events)
     frames = []
     for o_spec in scenario.outcomes:
         outcome = o_spec.build()
@@ -45,7 +45,7 @@ def prior_predictive(
                 scenario, events, outcome, h, as_of=pd.Timestamp(str(scenario.as_of))
             )
             # the prior group does not depend on the sampler: use the cheapest exact fit
-            model = _fast_model(h, table).fit(
+            model = fast_model(h, table).fit(
                 table, draws=draws, chains=1, random_seed=random_seed, progressbar=False
             )
             f = model.forecast(

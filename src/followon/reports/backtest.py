@@ -9,7 +9,7 @@ from typing import Any
 
 from followon._io import atomic_folder
 from followon._version import __version__
-from followon.evaluation.backtest import BacktestResult
+from followon.scenarios.backtest import BacktestResult
 
 __all__ = ["render_backtest_report", "write_backtest"]
 

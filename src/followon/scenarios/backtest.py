@@ -57,10 +57,10 @@ from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
 from followon.hazard.glm import poisson_mode
-from followon.scenarios.runner import _events, _model, hypothesis_table
+from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
-__all__ = ["BASELINES", "BacktestResult", "backtest", "backtest_origins"]
+__all__ = ["BASELINES", "BacktestResult", "backtest", "backtest_origins", "fast_model"]
 
 BASELINES = ("climatology", "recent_rate", "ml")
 """Baselines scored beside every backtest (``ml`` → one ``ml:<hypothesis>`` per covariate
@@ -200,17 +200,12 @@ def _needs_rebuild(table: ExposureTable) -> bool:
     )
 
 
-def _fast_model(h: HypothesisSpec, table: ExposureTable) -> Any:
-    """Return the hypothesis' model with its fastest sampler (exact or Laplace if it has one)."""
-    model = _model(h, log_likelihood=False)
-    if h.model == "hawkes":
-        model.sampler = "laplace"
-    elif h.model != "piecewise":
-        pass  # no fast path: the model's own sampler
-    elif not table.covariate_names or h.sampler == "exact":
-        model.sampler = "exact"
-    else:
-        model.sampler = "laplace"
+def fast_model(h: HypothesisSpec, table: ExposureTable) -> Any:
+    """Return the hypothesis' model with its fastest sampler (its class's ``fast_sampler``)."""
+    model = hypothesis_model(h, log_likelihood=False)
+    fast = type(model).fast_sampler(table, h.sampler)
+    if fast is not None:
+        model.set_params(sampler=fast)
     return model
 
 
@@ -266,9 +261,9 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                 first = table if first is None else first
                 if key not in models:
                     models[key] = (
-                        _fast_model(h, table)
+                        fast_model(h, table)
                         if job.inference == "fast"
-                        else _model(h, log_likelihood=False)
+                        else hypothesis_model(h, log_likelihood=False)
                     )
                 model = models[key]
                 with warnings.catch_warnings():
@@ -276,8 +271,9 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                     model.fit(table, progressbar=False, **job.sampling)
                 f = model.forecast(t0, job.horizons, ci_prob=job.ci_prob)
                 here += _rows(origin, trigger, h.id, outcome.id, f)
-                if "ml" in job.baselines and table.covariate_names and h.model == "piecewise":
-                    p = _ml_p(table, model._last_design, job.horizons)
+                if "ml" in job.baselines and table.covariate_names and type(model).savage_dickey:
+                    design = model.future_design(t0, max(job.horizons))
+                    p = _ml_p(table, design, job.horizons)
                     here += _point_rows(origin, trigger, f"ml:{h.id}", outcome.id, job.horizons, p)
             assert first is not None
             d = first.data
@@ -428,7 +424,7 @@ def backtest(
         raise ScenarioError(f"inference must be 'fast' or 'scenario', not '{inference}'.")
     data_sha = None
     if events is None:
-        events, data_sha = _events(scenario)
+        events, data_sha = load_scenario_events(scenario)
     outcomes = [o.build() for o in scenario.outcomes]
     tic = time.perf_counter()
     # each hypothesis' table on the whole record, built once and cut at each origin

@@ -1,0 +1,287 @@
+"""Samplers: PyMC's NUTS backends and numpyro NUTS with one compiled model per structure.
+
+``sample_glm`` samples the piecewise model's Poisson GLM (the PyMC model is cached on the
+model instance and refitted with new data); ``sample_pymc_model`` samples any built PyMC
+model, by ``pm.sample`` or, for numpyro, by :class:`JaxRunner`, which keeps one compiled
+sampler per data shape so refits on new data cost the sampling only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_MCMC_SAMPLER",
+    "JaxRunner",
+    "enable_jax_cache",
+    "numpyro_nuts",
+    "sample_glm",
+    "sample_pymc_model",
+]
+
+DEFAULT_MCMC_SAMPLER = "numpyro"
+"""The backend ``sampler="auto"`` uses when MCMC is needed: numpyro (JAX) compiles a model in
+about 5 s on a fresh machine where PyMC's C backend and nutpie's numba take about 50 s
+(docs/samplers.md has the measurements)."""
+
+
+def enable_jax_cache() -> None:
+    """Turn on JAX's persistent compilation cache unless the user configured or refused one.
+
+    JAX keeps compiled programs only in memory by default, so every new process recompiles
+    the sampler (≈ 3 s here); with the cache a warm process fits in about half the time
+    (docs/samplers.md). The cache lives in ``$XDG_CACHE_HOME/followon/jax`` (or
+    ``~/.cache/followon/jax``); ``FOLLOWON_JAX_CACHE=0`` opts out.
+    """
+    import jax
+
+    if os.environ.get("FOLLOWON_JAX_CACHE", "1") == "0":
+        return
+    if jax.config.jax_compilation_cache_dir or os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        return
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    jax.config.update("jax_compilation_cache_dir", os.path.join(root, "followon", "jax"))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
+def sample_glm(
+    X: np.ndarray,
+    y: np.ndarray,
+    exposure: np.ndarray,
+    a: float,
+    b: float,
+    mu: np.ndarray,
+    sd: np.ndarray,
+    names: Sequence[str],
+    *,
+    method: str,
+    draws: int,
+    tune: int,
+    chains: int,
+    random_seed: int | None,
+    progressbar: bool,
+    target_accept: float,
+    cache: dict[str, Any],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Sample the Poisson GLM with PyMC; the compiled model is reused across refits."""
+    import pymc as pm
+
+    if method == "numpyro":
+        enable_jax_cache()
+    key = (tuple(names), float(a), tuple(mu), tuple(sd))  # b follows the data: set, not rebuilt
+    model = cache.get("_pm_model") if cache.get("_pm_key") == key else None
+    rows = np.arange(len(y))
+    if model is None:
+        coords = {"covariate": list(names), "row": rows}
+        with pm.Model(coords=coords) as model:
+            log_e = pm.Data("log_exposure", np.log(exposure), dims="row")
+            yd = pm.Data("y", y, dims="row")
+            b_data = pm.Data("baseline_prior_rate", float(b))
+            lam0 = pm.Gamma("baseline_rate", alpha=a, beta=b_data)
+            eta = pm.math.log(lam0) + log_e
+            if len(names):
+                Xd = pm.Data("X", X, dims=("row", "covariate"))
+                beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
+                eta = eta + pm.math.dot(Xd, beta)
+            pm.Poisson("events", mu=pm.math.exp(eta), observed=yd, dims="row")
+        cache["_pm_model"], cache["_pm_key"] = model, key
+    else:
+        with model:
+            new = {"log_exposure": np.log(exposure), "y": y, "baseline_prior_rate": float(b)}
+            if len(names):
+                new["X"] = X
+            pm.set_data(new, coords={"row": rows})
+    kwargs: dict[str, Any] = {"target_accept": target_accept}
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    if not progressbar:
+        logger.setLevel(logging.WARNING)  # no "NUTS[numpyro]: [...]" lines when asked to be quiet
+    try:
+        with model:
+            idata = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=random_seed,
+                progressbar=progressbar,
+                nuts_sampler=method,
+                compute_convergence_checks=False,
+                **kwargs,
+            )
+    finally:
+        logger.setLevel(level)
+    post = idata["posterior"].dataset
+    posterior = {"baseline_rate": post["baseline_rate"].values}
+    posterior["beta"] = post["beta"].values if len(names) else np.zeros((chains, draws, 0))
+    stats = {}
+    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"]:
+        stats["diverging"] = np.asarray(idata["sample_stats"]["diverging"].values, dtype=bool)
+    return posterior, stats
+
+
+def sample_pymc_model(
+    model: Any,
+    *,
+    method: str,
+    draws: int,
+    tune: int,
+    chains: int,
+    random_seed: int | None,
+    progressbar: bool,
+    target_accept: float,
+    var_names: Sequence[str],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run ``pm.sample`` on a built model; return posterior arrays (chain, draw, ...) and stats."""
+    import pymc as pm
+
+    if method == "numpyro":
+        enable_jax_cache()
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    if not progressbar:
+        logger.setLevel(logging.WARNING)
+    if method == "numpyro":
+        return numpyro_nuts(
+            model,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed,
+            progressbar=progressbar,
+            target_accept=target_accept,
+            var_names=var_names,
+        )
+    try:
+        with model:
+            idata = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=random_seed,
+                progressbar=progressbar,
+                nuts_sampler=method,
+                compute_convergence_checks=False,
+                target_accept=target_accept,
+            )
+    finally:
+        logger.setLevel(level)
+    post = idata["posterior"].dataset
+    posterior = {name: np.asarray(post[name].values) for name in var_names}
+    stats: dict[str, np.ndarray] = {}
+    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"]:
+        stats["diverging"] = np.asarray(idata["sample_stats"]["diverging"].values, dtype=bool)
+    return posterior, stats
+
+
+class JaxRunner:
+    """numpyro NUTS on a PyMC model's log density, with the data as *arguments*.
+
+    ``pm.sample(nuts_sampler="numpyro")`` bakes ``pm.Data`` values into the JAX program as
+    constants, so every refit on new data (an SBC replicate, a backtest origin) recompiles it
+    (≈ 3 s). Here the data variables are replaced by symbolic inputs of the same log density
+    (PyMC's own ``model.logp()``, Jacobians included, jaxified by PyMC), and numpyro's
+    ``jit_model_args`` keeps one compiled sampler per data shape: a refit costs the sampling.
+    """
+
+    def __init__(
+        self, model: Any, *, draws: int, tune: int, chains: int, target_accept: float
+    ) -> None:
+        import numpyro  # type: ignore[import-untyped]
+        import numpyro.distributions as dist  # type: ignore[import-untyped]
+        import pytensor.tensor as pt
+        from numpyro.infer import MCMC, NUTS  # type: ignore[import-untyped]
+        from pymc.sampling.jax import get_jaxified_graph
+        from pytensor.graph.replace import graph_replace
+
+        self.model = model
+        self.data_vars = list(model.data_vars)
+        symbolic = [
+            pt.tensor(name=d.name, dtype=d.dtype, shape=(None,) * d.ndim) for d in self.data_vars
+        ]
+        logp = graph_replace(
+            model.logp(), dict(zip(self.data_vars, symbolic, strict=True)), strict=False
+        )
+        self.value_vars = list(model.value_vars)
+        logp_fn = get_jaxified_graph(inputs=[*self.value_vars, *symbolic], outputs=[logp])
+        point = model.initial_point()
+        shapes = [tuple(np.shape(point[v.name])) for v in self.value_vars]
+        names = [v.name for v in self.value_vars]
+
+        def numpyro_model(data: tuple[Any, ...]) -> None:
+            values = [
+                numpyro.sample(n, dist.ImproperUniform(dist.constraints.real, (), shape))
+                for n, shape in zip(names, shapes, strict=True)
+            ]
+            numpyro.factor("logp", logp_fn(*values, *data)[0])
+
+        self.mcmc = MCMC(
+            NUTS(numpyro_model, target_accept_prob=target_accept),
+            num_warmup=tune,
+            num_samples=draws,
+            num_chains=chains,
+            chain_method="sequential",
+            progress_bar=False,
+            jit_model_args=True,
+        )
+        self._outputs: dict[tuple[str, ...], Any] = {}
+
+    def outputs(self, var_names: Sequence[str]) -> Any:
+        """Jaxified map from the value variables to the named variables (constrained)."""
+        key = tuple(var_names)
+        if key not in self._outputs:
+            from pymc.sampling.jax import get_jaxified_graph
+
+            graphs = self.model.replace_rvs_by_values([self.model[v] for v in var_names])
+            self._outputs[key] = get_jaxified_graph(inputs=self.value_vars, outputs=graphs)
+        return self._outputs[key]
+
+    def run(
+        self, *, random_seed: int | None, progressbar: bool, var_names: Sequence[str]
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        import jax
+
+        seed = int(np.random.default_rng(random_seed).integers(2**31 - 1))
+        self.mcmc.progress_bar = progressbar
+        data = tuple(np.asarray(d.get_value()) for d in self.data_vars)
+        self.mcmc.run(jax.random.PRNGKey(seed), data, extra_fields=("diverging",))
+        samples = self.mcmc.get_samples(group_by_chain=True)
+        values = [samples[v.name] for v in self.value_vars]
+        out = jax.vmap(jax.vmap(self.outputs(var_names)))(*values)
+        posterior = {n: np.asarray(v) for n, v in zip(var_names, out, strict=True)}
+        diverging = self.mcmc.get_extra_fields(group_by_chain=True)["diverging"]
+        return posterior, {"diverging": np.asarray(diverging, dtype=bool)}
+
+
+def numpyro_nuts(
+    model: Any,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    random_seed: int | None,
+    progressbar: bool,
+    target_accept: float,
+    var_names: Sequence[str],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Sample ``model`` by numpyro NUTS, reusing the compiled sampler the model carries."""
+    import pymc.sampling.jax  # noqa: F401 - turns on JAX float64 as PyMC does
+
+    enable_jax_cache()
+    key = (draws, tune, chains, float(target_accept))
+    cached = getattr(model, "_followon_runner", None)
+    if cached is None or cached[0] != key:
+        runner = JaxRunner(
+            model, draws=draws, tune=tune, chains=chains, target_accept=target_accept
+        )
+        model._followon_runner = (key, runner)
+    else:
+        runner = cached[1]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "There are not enough devices", UserWarning)
+        return runner.run(random_seed=random_seed, progressbar=progressbar, var_names=var_names)

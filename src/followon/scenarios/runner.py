@@ -37,7 +37,7 @@ from followon.errors import (
     did_you_mean,
 )
 from followon.events import load_events, read_events
-from followon.events.catalog import catalog_path
+from followon.events.catalog import catalog_sha256
 from followon.exposure import (
     Covariate,
     DaysSinceLast,
@@ -118,8 +118,7 @@ class ScenarioResult:
 
 def _events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
     if scenario.data.catalog:
-        manifest = catalog_path().joinpath("manifest.json").read_bytes()
-        return load_events(), hashlib.sha256(manifest).hexdigest()
+        return load_events(), catalog_sha256()  # the manifest's sha256, and overlay files
     base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
     path = (base / str(scenario.data.file)).resolve()
     return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
@@ -628,6 +627,7 @@ def run_scenario(
             "observed_until": f"{first_table.observed_until:%Y-%m-%d}",
             "notes": notes,
             "first_event_day": first_days,
+            "overlay": events.attrs.get("overlay", []),  # local overlay files (name, sha256)
         },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
         hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS],

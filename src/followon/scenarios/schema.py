@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import itertools
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.functional_validators import AfterValidator
 
 from followon.errors import ScenarioError, did_you_mean
-from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
+from followon.events.schema import MISSILE_CLASSES, known_event_type
 from followon.exposure.outcomes import Outcome
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
@@ -45,8 +46,8 @@ MODELS = tuple(MODEL_SAMPLERS)
 
 SAMPLER_NAMES = tuple(dict.fromkeys(s for names in MODEL_SAMPLERS.values() for s in names))
 
-# the catalog's own vocabulary (one place: followon.events.schema.EVENT_TYPES)
-EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+# the catalog's own vocabulary: the built-in EVENT_TYPES and types declared by overlay files
+EventType = Annotated[str, AfterValidator(known_event_type)]
 
 
 class _Strict(BaseModel):

@@ -118,11 +118,11 @@ def load_events(
         label, source, source_url, provisional`` plus per-type extras (``utc_time``,
         ``date_rule``, ``yield_kt``, ``counterpart``, ...) and, when overlay files are loaded,
         ``overlay`` (the file each added row came from). A fresh copy on each call.
-        ``attrs`` records the provenance: ``observed_until`` (type → ``YYYY-MM-DD``, as
-        :func:`observed_until` with the same ``overlay``), ``overlay`` (one ``{name, sha256,
-        rows, observed_until}`` per overlay file loaded) and ``overlay_merged`` (one
-        ``{overlay, event_id, type, date, kept}`` per overlay row merged into an event
-        already loaded).
+        ``attrs`` records the provenance (read-only, shared by frames derived from it):
+        ``observed_until`` (type → ``YYYY-MM-DD``, as :func:`observed_until` with the same
+        ``overlay``), ``overlay`` (a tuple of one ``{name, sha256, rows, observed_until}`` per
+        overlay file loaded) and ``overlay_merged`` (a tuple of one ``{overlay, event_id, type,
+        date, kept}`` per overlay row merged into an event already loaded).
 
     Raises
     ------
@@ -156,9 +156,12 @@ def load_events(
     if not include_provisional:
         events = events[~events["provisional"]]
     events = events.reset_index(drop=True)
+    # shared, read-only records: pandas deep-copies attrs on every operation otherwise
     events.attrs = {
-        "observed_until": {t: f"{d:%Y-%m-%d}" for t, d in observed_until(overlay=overlay).items()},
-        "overlay": [
+        "observed_until": _Shared(
+            {t: f"{d:%Y-%m-%d}" for t, d in observed_until(overlay=overlay).items()}
+        ),
+        "overlay": _SharedList(
             {
                 "name": e.name,
                 "sha256": e.sha256,
@@ -166,10 +169,24 @@ def load_events(
                 "observed_until": f"{e.observed_until:%Y-%m-%d}",
             }
             for e in entries
-        ],
-        "overlay_merged": merged,
+        ),
+        "overlay_merged": _SharedList(merged),
     }
     return events
+
+
+class _Shared(dict[str, str]):
+    """A provenance record in ``attrs``, shared (not deep-copied) by frames derived from it."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
+class _SharedList(tuple[dict[str, Any], ...]):
+    """Provenance records in ``attrs``, shared (not deep-copied) by frames derived from them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedList:
+        return self
 
 
 def _coverage(overlay: bool) -> dict[str, tuple[pd.Timestamp, str]]:

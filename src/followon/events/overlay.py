@@ -238,6 +238,8 @@ def read_overlay_file(entry: OverlayFile) -> pd.DataFrame:
         ) from None
     key = (str(path), st.st_mtime_ns, st.st_size, entry.sha256, event_types())
     if key not in _READ_CACHE:
+        if len(_READ_CACHE) > 64:
+            _READ_CACHE.clear()
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != entry.sha256:

@@ -507,3 +507,18 @@ def test_add_nti_and_csis_downloads(
     )
     assert main(["data", "add", "--csis", str(csis), "--name", "again"]) == 1
     assert "no observed_until" in capsys.readouterr().err
+
+
+def test_unwritable_overlay_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = write(tmp_path, "not-a-folder", "")
+    monkeypatch.setenv("FOLLOWON_DATA_DIR", str(blocker))
+    path = write(tmp_path, "nov.csv", NOV_2026)
+    assert main(["data", "add", str(path), "--observed-until", "2026-11-30"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"followon: error: {blocker / 'overlay' / 'nov'}: cannot write the overlay"
+    )
+    assert err.endswith("nothing was added. Set FOLLOWON_DATA_DIR to a writable folder.\n")
+    assert err.count("\n") == 1

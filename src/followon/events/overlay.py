@@ -602,11 +602,18 @@ def add_overlay(
     )
     base, _ = merge_overlay(_load_all(), [e for e in overlay_files() if e.name != name])
     _, merged = _merge_tables(base, [(entry, stored)])
-    with atomic_folder(target) as tmp:
-        (tmp / _TABLE).write_bytes(raw)
-        (tmp / _INDEX).write_text(
-            json.dumps(entry.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+    try:
+        with atomic_folder(target) as tmp:
+            (tmp / _TABLE).write_bytes(raw)
+            (tmp / _INDEX).write_text(
+                json.dumps(entry.to_json(), indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+    except OSError as exc:
+        raise DataError(
+            f"{target}: cannot write the overlay ({exc.strerror or exc}); nothing was added. "
+            "Set FOLLOWON_DATA_DIR to a writable folder."
+        ) from None
     return entry, merged
 
 
@@ -639,5 +646,8 @@ def remove_overlay(name: str) -> OverlayFile | None:
         entry: OverlayFile | None = OverlayFile._from_json(target)
     except DataError:
         entry = None
-    shutil.rmtree(target)
+    try:
+        shutil.rmtree(target)
+    except OSError as exc:
+        raise DataError(f"{target}: cannot remove it ({exc.strerror or exc}).") from None
     return entry

@@ -507,6 +507,11 @@ def test_add_nti_and_csis_downloads(
     )
     assert main(["data", "add", "--csis", str(csis), "--name", "again"]) == 1
     assert "no observed_until" in capsys.readouterr().err
+    assert main(["data", "add", str(xlsx), *until]) == 1
+    assert capsys.readouterr().err == (
+        f"followon: error: {xlsx}: unsupported file type '.xlsx'; use .csv or .parquet (the "
+        "NTI/CNS workbook: add it with --cns).\n"
+    )
 
 
 def test_unwritable_overlay_folder_is_one_line(

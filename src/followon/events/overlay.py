@@ -380,7 +380,8 @@ def _read_user_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     elif suffix in (".csv", ".txt"):
         frame = _read_text_csv(path)
     else:
-        raise DataError(f"{path}: unsupported file type '{suffix}'; use .csv or .parquet.")
+        hint = " (the NTI/CNS workbook: add it with --cns)" if suffix.startswith(".xls") else ""
+        raise DataError(f"{path}: unsupported file type '{suffix}'; use .csv or .parquet{hint}.")
     return frame, meta
 
 

@@ -55,11 +55,15 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_summary(args: argparse.Namespace) -> int:
-    from followon.events import events_per_year, load_events, load_manifest
+    from followon.events import events_per_year, load_events, load_manifest, observed_until
 
     events = load_events()
     table = events_per_year(events, start_year=args.from_year)
-    print(f"followon {__version__}: bundled DPRK event catalog, {len(events)} events")
+    added = sum(e["rows"] for e in events.attrs.get("overlay", []))
+    print(
+        f"followon {__version__}: bundled DPRK event catalog, {len(events)} events"
+        + (f" (with {len(events.attrs['overlay'])} overlay file(s))" if added else "")
+    )
     print(f"\nEvents per type per year (from {args.from_year}; Korean dates):")
     with pd.option_context("display.width", 250, "display.max_columns", None):
         print(table.to_string())
@@ -67,6 +71,11 @@ def _cmd_data_summary(args: argparse.Namespace) -> int:
     manifest = load_manifest()
     for producer, info in manifest["sources"].items():
         print(f"  {producer:<8} observed_until {info['observed_until']}  {info['name']}")
+    for entry in events.attrs.get("overlay", []):
+        print(f"  overlay  observed_until {entry['observed_until']}  '{entry['name']}'")
+    print("\nObserved until, per event type:")
+    for etype, until in observed_until().items():
+        print(f"  {etype:<20} {until:%Y-%m-%d}")
     return 0
 
 
@@ -76,6 +85,98 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         events = read_events(path)
         print(f"{path}: ok, {len(events)} events ({', '.join(sorted(set(events['type'])))})")
+    return 0
+
+
+def _cmd_data_add(args: argparse.Namespace) -> int:
+    from followon.events import add_overlay
+
+    entry, merged = add_overlay(
+        args.file,
+        cns=args.cns,
+        csis=args.csis,
+        observed_until=args.observed_until,
+        name=args.name,
+        types=args.types,
+        replace=args.replace,
+    )
+    print(
+        f"added '{entry.name}' ({entry.original_file}): {entry.rows} events, covering "
+        f"{', '.join(entry.types)} through {entry.observed_until:%Y-%m-%d}"
+        + (f"; new types {', '.join(entry.new_types)}" if entry.new_types else "")
+    )
+    if merged:
+        print(f"{len(merged)} event(s) repeat one already loaded and are merged into it:")
+        for m in merged:
+            print(f"  {m['event_id']} ({m['type']} {m['date']}) → {m['kept']}")
+    print(f"stored in {entry.folder}")
+    return 0
+
+
+def _cmd_data_remove(args: argparse.Namespace) -> int:
+    from followon.events import overlay_dir, remove_overlay
+
+    for name in args.names:
+        remove_overlay(name)
+        print(f"removed '{name}' from {overlay_dir()}")
+    return 0
+
+
+def _cmd_data_sources(args: argparse.Namespace) -> int:
+    from followon.events import (
+        load_manifest,
+        observed_until,
+        observed_until_sources,
+        overlay_dir,
+        overlay_files,
+    )
+    from followon.events.overlay import read_overlay_file
+
+    manifest = load_manifest()
+    bundled = pd.DataFrame(
+        [
+            {
+                "file": t["file"],
+                "types": ", ".join(t["types"]),
+                "rows": t["rows"],
+                "observed_until": t["observed_until"],
+                "producers": ", ".join(t["producers"]),
+            }
+            for t in manifest["tables"]
+        ]
+    )
+    print(f"Bundled {manifest['catalog'].upper()} catalog (followon {__version__}):")
+    print(bundled.to_string(index=False))
+    entries = overlay_files()
+    print(f"\nOverlay ({overlay_dir()}):")
+    if entries:
+        rows = []
+        for e in entries:
+            try:
+                read_overlay_file(e)
+                status = "ok"
+            except FollowonError:
+                status = f"EDITED: run `followon data remove {e.name}` and add it again"
+            rows.append(
+                {
+                    "name": e.name,
+                    "file": e.original_file,
+                    "types": ", ".join(e.types),
+                    "rows": e.rows,
+                    "observed_until": f"{e.observed_until:%Y-%m-%d}",
+                    "added": e.added,
+                    "sha256": e.sha256[:12],
+                    "status": status,
+                }
+            )
+        with pd.option_context("display.width", 250, "display.max_colwidth", 80):
+            print(pd.DataFrame(rows).to_string(index=False))
+    else:
+        print("  (empty: `followon data add FILE --observed-until YYYY-MM-DD` adds one)")
+    print("\nObserved until, per event type (later days are unobserved, not quiet):")
+    where = observed_until_sources()
+    for t, until in observed_until().items():
+        print(f"  {t:<20} {until:%Y-%m-%d}  {where[t]}")
     return 0
 
 
@@ -187,6 +288,38 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check event files (CSV/Parquet) against the schema")
     p.add_argument("files", nargs="+", help="files to check")
     p.set_defaults(func=_cmd_data_validate)
+
+    p = sub.add_parser(
+        "add",
+        help="add an event file (or NTI/CSIS downloads) to the local overlay",
+        description="Validate an event file and store it in the local overlay folder "
+        "(followon.data_dir()/overlay), so load_events() and scenarios see it. See "
+        "docs/data-updates.md.",
+    )
+    p.add_argument("file", nargs="?", help="event file in the catalog schema (CSV or Parquet)")
+    p.add_argument("--cns", metavar="FILE.xlsx", help="the NTI/CNS missile database download")
+    p.add_argument("--csis", metavar="FILE.csv", help="the CSIS provocations export")
+    p.add_argument(
+        "--observed-until",
+        type=_date_arg,
+        metavar="YYYY-MM-DD",
+        help="last day the file is complete (required here or in the file)",
+    )
+    p.add_argument("--name", help="name in the overlay (default: the file's stem)")
+    p.add_argument(
+        "--types", metavar="T1,T2", help="event types the file covers; declares new types"
+    )
+    p.add_argument("--replace", action="store_true", help="replace an overlay file of this name")
+    p.set_defaults(func=_cmd_data_add)
+
+    p = sub.add_parser("remove", help="take files out of the local overlay")
+    p.add_argument("names", nargs="+", metavar="NAME", help="overlay file name(s)")
+    p.set_defaults(func=_cmd_data_remove)
+
+    p = sub.add_parser(
+        "sources", help="bundled tables, overlay files and each type's observed_until"
+    )
+    p.set_defaults(func=_cmd_data_sources)
 
     scen = groups.add_parser("scenario", help="scenario files")
     ssub = scen.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")

@@ -176,6 +176,6 @@ def test_manifest_matches_files() -> None:
         assert table["observed_until"] and table["attribution"] and table["licence"]
         total += table["rows"]
     assert total == len(fo.load_events())
-    until = fo.observed_until()
+    until = fo.observed_until_by_producer()
     assert until["cns"] == T("2026-04-18") and until["csis"] == T("2026-08-20")
     json.dumps(manifest)  # plain JSON

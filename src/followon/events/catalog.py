@@ -5,6 +5,10 @@ missile database, the CSIS Beyond Parallel provocations database, a seismic cata
 nuclear tests and hand-sourced tables of meetings, summits, balloon rounds and exercises.
 ``data/manifest.json`` records each table's sha256, rows, producers, licence note and
 ``observed_until``; ``data/README.md`` gives attribution and coverage.
+
+Files a user adds with ``followon data add`` (the local overlay, :mod:`followon.events.overlay`)
+are loaded with the bundled tables and move a type's :func:`observed_until` forward;
+``overlay=False`` gives the bundled catalog alone.
 """
 
 from __future__ import annotations
@@ -15,14 +19,24 @@ from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pandas as pd
 
 from followon.errors import DataError, did_you_mean
-from followon.events.schema import EVENT_TYPES, validate_events
+from followon.events.overlay import merge_overlay, overlay_files
+from followon.events.schema import event_types, validate_events
 
-__all__ = ["catalog_path", "load_events", "load_manifest", "observed_until"]
+__all__ = [
+    "catalog_path",
+    "catalog_sha256",
+    "launch_date_overrides",
+    "load_events",
+    "load_manifest",
+    "observed_until",
+    "observed_until_by_producer",
+    "observed_until_sources",
+]
 
 
 def catalog_path() -> Traversable:
@@ -74,33 +88,47 @@ def load_events(
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
     include_provisional: bool = True,
+    overlay: bool = True,
 ) -> pd.DataFrame:
-    """Load the bundled DPRK event catalog as one validated DataFrame sorted by date.
+    """Load the bundled DPRK event catalog, plus the local overlay, as one validated DataFrame.
 
-    Size: about 600 rows (launch days 1984–2026, the six nuclear tests, satellite launches,
-    2024 balloon rounds, summits 2018–2025, party congresses, plenary and Politburo meetings
-    2016–2026, US–ROK exercise windows 2012–2026). Dates are Korean (KST) dates.
+    Size: about 400 bundled rows (launch days 1984–2026, the six nuclear tests, satellite
+    launches, 2024 balloon rounds, summits 2018–2025, party congresses, plenary and Politburo
+    meetings 2016–2026, US–ROK exercise windows 2012–2026), sorted by date. Dates are Korean
+    (KST) dates. Files added with ``followon data add`` (:mod:`followon.events.overlay`) are
+    included: an overlay row that repeats an event already loaded (same ``type``, same
+    ``date``) is merged into it, not doubled.
 
     Parameters
     ----------
     types : str or list of str, optional
-        Keep only these event types (see :data:`followon.events.schema.EVENT_TYPES`).
+        Keep only these event types (:data:`followon.EVENT_TYPES` or types declared by overlay
+        files, see :func:`followon.events.schema.event_types`).
     start, end : date-like, optional
         Keep events whose ``date`` is on or after ``start`` / on or before ``end``.
     include_provisional : bool
         Keep rows their producer may still revise (default True).
+    overlay : bool
+        Include the local overlay (default True); False gives the bundled catalog alone.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``event_id, type, subtype, date, end_date, count, outcome, classes, tags,
         label, source, source_url, provisional`` plus per-type extras (``utc_time``,
-        ``date_rule``, ``yield_kt``, ``counterpart``, ...). A fresh copy on each call.
+        ``date_rule``, ``yield_kt``, ``counterpart``, ...) and, when overlay files are loaded,
+        ``overlay`` (the file each added row came from). A fresh copy on each call.
+        ``attrs`` records the provenance (read-only, shared by frames derived from it):
+        ``observed_until`` (type → ``YYYY-MM-DD``, as :func:`observed_until` with the same
+        ``overlay``), ``overlay`` (a tuple of one ``{name, sha256, rows, observed_until}`` per
+        overlay file loaded) and ``overlay_merged`` (a tuple of one ``{overlay, event_id, type,
+        date, kept}`` per overlay row merged into an event already loaded).
 
     Raises
     ------
     DataError
-        For an unknown type (with a "did you mean"), or a bundled table that fails validation.
+        For an unknown type (with a "did you mean"), a bundled table that fails validation, or
+        an overlay file edited after it was added (with the fix).
 
     Examples
     --------
@@ -109,14 +137,16 @@ def load_events(
     >>> int((launches["source"].str.contains("cns")).sum())
     34
     """
-    events = _load_all().copy()
+    entries = overlay_files() if overlay else ()
+    events, merged = merge_overlay(_load_all().copy(), entries)
     if types is not None:
         wanted = [types] if isinstance(types, str) else list(types)
+        allowed = event_types()
         for t in wanted:
-            if t not in EVENT_TYPES:
+            if t not in allowed:
                 raise DataError(
-                    f"load_events: unknown type '{t}'{did_you_mean(t, EVENT_TYPES)}; allowed: "
-                    f"{', '.join(EVENT_TYPES)}."
+                    f"load_events: unknown type '{t}'{did_you_mean(t, allowed)}; allowed: "
+                    f"{', '.join(allowed)}."
                 )
         events = events[events["type"].isin(wanted)]
     if start is not None:
@@ -125,13 +155,162 @@ def load_events(
         events = events[events["date"] <= pd.Timestamp(end)]
     if not include_provisional:
         events = events[~events["provisional"]]
-    return events.reset_index(drop=True)
+    events = events.reset_index(drop=True)
+    # shared, read-only records: pandas deep-copies attrs on every operation otherwise
+    events.attrs = {
+        "observed_until": _Shared(
+            {t: f"{d:%Y-%m-%d}" for t, d in observed_until(overlay=overlay).items()}
+        ),
+        "overlay": _SharedList(
+            {
+                "name": e.name,
+                "sha256": e.sha256,
+                "rows": e.rows,
+                "observed_until": f"{e.observed_until:%Y-%m-%d}",
+            }
+            for e in entries
+        ),
+        "overlay_merged": _SharedList(merged),
+    }
+    return events
 
 
-def observed_until() -> dict[str, pd.Timestamp]:
-    """Last day each source is known to be complete, by producer (e.g. ``cns``, ``csis``).
+class _Shared(dict[str, str]):
+    """A provenance record in ``attrs``, shared (not deep-copied) by frames derived from it."""
 
-    A hazard model must treat days after a source's ``observed_until`` as unobserved
-    (censored), not as days without events.
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
+class _SharedList(tuple[dict[str, Any], ...]):
+    """Provenance records in ``attrs``, shared (not deep-copied) by frames derived from them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _SharedList:
+        return self
+
+
+def _coverage(overlay: bool) -> dict[str, tuple[pd.Timestamp, str]]:
+    """Type → (observed_until, where it comes from): the latest table covering each type."""
+    manifest = load_manifest()
+    producer_until = {k: pd.Timestamp(v) for k, v in manifest["observed_until"].items()}
+    out: dict[str, tuple[pd.Timestamp, str]] = {}
+    for table in manifest["tables"]:
+        until = pd.Timestamp(table["observed_until"])
+        setting = [p for p in table["producers"] if producer_until.get(p) == until]
+        label = f"{table['file']} ({', '.join(setting or table['producers'])})"
+        for t in table["types"]:
+            if t not in out or until > out[t][0]:
+                out[t] = (until, label)
+    if overlay:
+        for entry in overlay_files():
+            for t in entry.types:
+                if t not in out or entry.observed_until > out[t][0]:
+                    out[t] = (entry.observed_until, f"overlay '{entry.name}'")
+    order = {t: i for i, t in enumerate(event_types(overlay=overlay))}
+    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+@overload
+def observed_until(type: None = None, *, overlay: bool = True) -> dict[str, pd.Timestamp]: ...
+
+
+@overload
+def observed_until(type: str, *, overlay: bool = True) -> pd.Timestamp: ...
+
+
+def observed_until(
+    type: str | None = None, *, overlay: bool = True
+) -> pd.Timestamp | dict[str, pd.Timestamp]:
+    """Last day an event type is known to be complete: days after it are unobserved.
+
+    A type's date is the latest ``observed_until`` of the tables covering it: the bundled
+    table's (``data/manifest.json``, per table) or an overlay file's (its own
+    ``observed_until``, given when it was added). :func:`observed_until_sources` says which.
+    A hazard model must treat later days as unobserved (censored), not as days without
+    events; :func:`followon.build_exposure` stops there by default.
+
+    Parameters
+    ----------
+    type : str, optional
+        An event type. Default: all of them.
+    overlay : bool
+        Include the local overlay (default True); False gives the bundled catalog's dates.
+
+    Returns
+    -------
+    pandas.Timestamp or dict
+        The date for ``type``; without it, a mapping type → date (built-in types first).
+
+    Raises
+    ------
+    DataError
+        For a type no table covers (with a "did you mean").
+
+    See Also
+    --------
+    observed_until_by_producer : the bundled catalog's dates per producer (``cns``, ``csis``).
+
+    Examples
+    --------
+    >>> import followon as fo
+    >>> fo.observed_until("party_congress", overlay=False)
+    Timestamp('2026-02-25 00:00:00')
+    """
+    coverage = _coverage(overlay)
+    if type is None:
+        return {t: until for t, (until, _) in coverage.items()}
+    if type not in coverage:
+        raise DataError(
+            f"observed_until: unknown type '{type}'{did_you_mean(type, coverage)}; "
+            f"allowed: {', '.join(coverage)}."
+        )
+    return coverage[type][0]
+
+
+def observed_until_sources(*, overlay: bool = True) -> dict[str, str]:
+    """Which table sets each type's :func:`observed_until`.
+
+    Returns
+    -------
+    dict
+        Type → ``"<bundled file> (<producer>)"`` (the producer whose date the table carries,
+        e.g. ``missile_launches.csv (cns)``) or ``"overlay '<name>'"``.
+    """
+    return {t: label for t, (_, label) in _coverage(overlay).items()}
+
+
+def observed_until_by_producer() -> dict[str, pd.Timestamp]:
+    """Last day each bundled source is known to be complete, by producer (``cns``, ``csis``, ...).
+
+    What :func:`observed_until` returned before it went per event type.
     """
     return {k: pd.Timestamp(v) for k, v in load_manifest()["observed_until"].items()}
+
+
+def catalog_sha256(*, overlay: bool = True) -> str:
+    """Identity of the catalog :func:`load_events` returns: the manifest, plus overlay files.
+
+    Without overlay files it is the sha256 of ``manifest.json``, as before the overlay existed.
+    """
+    h = hashlib.sha256(catalog_path().joinpath("manifest.json").read_bytes())
+    for entry in overlay_files() if overlay else ():
+        h.update(f"\n{entry.name} {entry.sha256}".encode())
+    return h.hexdigest()
+
+
+def launch_date_overrides() -> dict[tuple[str, pd.Timestamp], pd.Timestamp]:
+    """``(type, recorded CNS date) → KST date`` for launches a cited page settled.
+
+    Read from the bundled ``curated/launch_date_overrides.csv`` (rows verified
+    ``confirmed_by_cited_page``), as the bundled build uses it; empty when not shipped.
+    """
+    entry = catalog_path().joinpath("curated").joinpath("launch_date_overrides.csv")
+    if not entry.is_file():
+        return {}
+    with entry.open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    frame = frame[frame["verification"] == "confirmed_by_cited_page"]
+    return {
+        (t, pd.Timestamp(c)): pd.Timestamp(k)
+        for t, c, k in zip(frame["type"], frame["cns_date"], frame["kst_date"], strict=True)
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -175,7 +176,10 @@ def _cns_missiles(frame: pd.DataFrame, origin: str) -> tuple[pd.DataFrame, int]:
 
 
 def read_cns_missile_database(
-    path: str | Path, *, csis: pd.DataFrame | None = None
+    path: str | Path,
+    *,
+    csis: pd.DataFrame | None = None,
+    date_overrides: Mapping[tuple[str, pd.Timestamp], pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Read the NTI/CNS North Korea Missile Test Database as launch days in Korean time.
 
@@ -187,6 +191,9 @@ def read_cns_missile_database(
     csis : pandas.DataFrame, optional
         CSIS launch events (:func:`csis_launch_events`) to settle dates one day apart and to
         add launches CNS does not cover; see :mod:`followon.events.launches` for the rule.
+    date_overrides : mapping, optional
+        ``(type, recorded CNS date) → KST date`` settled from a cited page, e.g. the bundled
+        catalog's (:func:`followon.events.catalog.launch_date_overrides`).
 
     Returns
     -------
@@ -209,7 +216,7 @@ def read_cns_missile_database(
         )
     if missiles.empty:
         raise DataError(f"{path}: no missile rows with a full date.")
-    days, _ = aggregate_launch_days(missiles, csis)
+    days, _ = aggregate_launch_days(missiles, csis, date_overrides=date_overrides)
     return validate_events(days, origin=str(path))
 
 

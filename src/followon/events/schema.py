@@ -10,7 +10,8 @@ Columns
 event_id : str, required
     Stable and unique, e.g. ``ML-2022-01-05`` (missile launch day) or ``WPK-CC8-P10``.
 type : str, required
-    One of :data:`EVENT_TYPES`.
+    One of :data:`EVENT_TYPES`, or a type declared by a file in the local overlay (see
+    :func:`event_types` and ``docs/data-updates.md``).
 date : datetime64[ns], required
     Korean (KST) calendar date of the event, or of its first day for spans.
 source : str, required
@@ -40,6 +41,7 @@ Extra columns are kept as they are (strings).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -52,6 +54,8 @@ __all__ = [
     "OUTCOMES",
     "REQUIRED_COLUMNS",
     "SPAN_TYPES",
+    "event_types",
+    "known_event_type",
     "validate_events",
 ]
 
@@ -66,7 +70,42 @@ EVENT_TYPES: tuple[str, ...] = (
     "politburo_meeting",
     "military_exercise",
 )
-"""The allowed values of ``type``."""
+"""The built-in values of ``type``; overlay files may add more (:func:`event_types`)."""
+
+
+def event_types(*, overlay: bool = True) -> tuple[str, ...]:
+    """Return the registered event types: :data:`EVENT_TYPES` then the overlay's new types.
+
+    Parameters
+    ----------
+    overlay : bool
+        Include the types declared by files added with ``followon data add --types``
+        (default True); False gives :data:`EVENT_TYPES` alone.
+
+    Examples
+    --------
+    >>> event_types(overlay=False)[:2]
+    ('missile_launch', 'nuclear_test')
+    """
+    if not overlay:
+        return EVENT_TYPES
+    from followon.events.overlay import overlay_types  # the overlay reads files in this schema
+
+    return EVENT_TYPES + tuple(t for t in overlay_types() if t not in EVENT_TYPES)
+
+
+def known_event_type(value: str) -> str:
+    """Return ``value`` if it is a registered event type, else raise ``ValueError`` with a hint.
+
+    The check scenario files use for every ``type`` key (built-in types and overlay types).
+    """
+    allowed = event_types()
+    if value not in allowed:
+        options = ", ".join(f"'{t}'" for t in allowed[:-1]) + f" or '{allowed[-1]}'"
+        hint = did_you_mean(value, allowed)
+        raise ValueError(f"'{value}' is not allowed{hint}; expected {options}")
+    return value
+
 
 SPAN_TYPES: frozenset[str] = frozenset(
     {"summit", "party_congress", "plenary_meeting", "politburo_meeting", "military_exercise"}
@@ -141,7 +180,9 @@ def _parse_date(value: str, origin: str, row: int, column: str) -> pd.Timestamp:
         ) from None
 
 
-def validate_events(frame: pd.DataFrame, *, origin: str = "<events>") -> pd.DataFrame:
+def validate_events(
+    frame: pd.DataFrame, *, origin: str = "<events>", extra_types: Iterable[str] = ()
+) -> pd.DataFrame:
     """Validate an event table and return it typed, sorted by date.
 
     Parameters
@@ -151,6 +192,9 @@ def validate_events(frame: pd.DataFrame, *, origin: str = "<events>") -> pd.Data
         CSV file) or already typed (dates as datetimes, counts as integers).
     origin : str
         Name used in error messages, usually the file path.
+    extra_types : iterable of str
+        Types allowed besides the registered ones (:func:`event_types`), e.g. the new types a
+        file about to be added to the overlay declares.
 
     Returns
     -------
@@ -208,6 +252,8 @@ def validate_events(frame: pd.DataFrame, *, origin: str = "<events>") -> pd.Data
     dates_raw, ends_raw, counts_raw = text("date"), text("end_date"), text("count")
     outcomes, sources, prov_raw = text("outcome"), text("source"), text("provisional")
 
+    registered = event_types()
+    allowed = registered + tuple(t for t in dict.fromkeys(extra_types) if t not in registered)
     seen: dict[str, int] = {}
     dates: list[pd.Timestamp] = []
     ends: list[pd.Timestamp | None] = []
@@ -225,10 +271,10 @@ def validate_events(frame: pd.DataFrame, *, origin: str = "<events>") -> pd.Data
             )
         seen[eid] = row
         etype = types[i]
-        if etype not in EVENT_TYPES:
+        if etype not in allowed:
             raise DataError(
                 f"{_where(origin, row, 'type')}: unknown type '{etype}'"
-                f"{did_you_mean(etype, EVENT_TYPES)}; allowed: {', '.join(EVENT_TYPES)}."
+                f"{did_you_mean(etype, allowed)}; allowed: {', '.join(allowed)}."
             )
         sub = subtypes[i]
         if etype == "missile_launch" and sub and sub not in MISSILE_CLASSES:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from followon.errors import DataError, did_you_mean
-from followon.events.schema import EVENT_TYPES
+from followon.events.schema import event_types
 
 __all__ = [
     "Covariate",
@@ -142,10 +142,11 @@ def select_events(
 
 
 def _check_type(etype: str, what: str) -> None:
-    if etype not in EVENT_TYPES:
+    allowed = event_types()
+    if etype not in allowed:
         raise DataError(
-            f"{what}: unknown event type '{etype}'{did_you_mean(etype, EVENT_TYPES)}; allowed: "
-            f"{', '.join(EVENT_TYPES)}."
+            f"{what}: unknown event type '{etype}'{did_you_mean(etype, allowed)}; allowed: "
+            f"{', '.join(allowed)}."
         )
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from followon.errors import DataError, did_you_mean
-from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
+from followon.events.schema import MISSILE_CLASSES, event_types
 
 __all__ = ["Outcome", "observed_within"]
 
@@ -56,10 +56,11 @@ class Outcome:
     count: CountMode = "days"
 
     def __post_init__(self) -> None:
-        if self.type not in EVENT_TYPES:
+        allowed = event_types()
+        if self.type not in allowed:
             raise DataError(
                 f"outcome '{self.id}': unknown type '{self.type}'"
-                f"{did_you_mean(self.type, EVENT_TYPES)}; allowed: {', '.join(EVENT_TYPES)}."
+                f"{did_you_mean(self.type, allowed)}; allowed: {', '.join(allowed)}."
             )
         object.__setattr__(self, "subtype", tuple(self.subtype))
         if self.type == "missile_launch":

@@ -137,13 +137,14 @@ class ExposureTable:
         )
 
 
-def _default_observed_until(outcome: Outcome) -> pd.Timestamp | None:
-    from followon.events.catalog import load_manifest
+def _default_observed_until(outcome: Outcome, events: pd.DataFrame) -> pd.Timestamp | None:
+    # the events' own per-type date (load_events sets it), else the catalog's
+    from followon.events.catalog import observed_until
 
-    for table in load_manifest()["tables"]:
-        if outcome.type in table["types"]:
-            return pd.Timestamp(table["observed_until"])
-    return None
+    recorded = events.attrs.get("observed_until", {})
+    if outcome.type in recorded:
+        return pd.Timestamp(recorded[outcome.type])
+    return observed_until().get(outcome.type)
 
 
 def build_exposure(
@@ -171,8 +172,10 @@ def build_exposure(
     covariates : sequence of Covariate
         Builders from :mod:`followon.exposure.covariates`.
     observed_until : date-like, optional
-        Last day the outcome's source is complete. Defaults to the bundled catalog's
-        ``observed_until`` for the outcome's type; pass it for your own event files.
+        Last day the outcome's source is complete. Defaults to the ``observed_until`` of the
+        outcome's type: the one ``events.attrs`` records (:func:`followon.load_events` sets
+        it), else :func:`followon.observed_until` (bundled catalog and local overlay), else the
+        last event. Pass it for your own event files.
     require_events : bool
         Refuse a window without any outcome event (default). Leave-future-out training
         windows may legitimately have none.
@@ -194,7 +197,7 @@ def build_exposure(
             "runs from start to the day before as_of."
         )
     if observed_until is None:
-        observed = _default_observed_until(outcome)
+        observed = _default_observed_until(outcome, events)
         if observed is None:
             observed = events["date"].max()
     else:

@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.textpath import TextPath
 
 from followon.errors import DataError, ModelError, did_you_mean
-from followon.events.schema import EVENT_TYPES
+from followon.events.schema import event_types
 from followon.plotting.style import OKABE_ITO
 
 __all__ = ["POINT_TYPES", "TRIGGER_TYPES", "plot_scenario_timeline", "plot_timeline"]
@@ -141,11 +141,12 @@ def _trigger_rows(
 
 
 def _check_types(types: list[str], what: str) -> None:
+    allowed = event_types()  # built in, and declared by overlay files
     for t in types:
-        if t not in EVENT_TYPES:
+        if t not in allowed:
             raise DataError(
-                f"{what}: no event type '{t}'{did_you_mean(t, EVENT_TYPES)}; "
-                f"allowed: {', '.join(EVENT_TYPES)}."
+                f"{what}: no event type '{t}'{did_you_mean(t, allowed)}; "
+                f"allowed: {', '.join(allowed)}."
             )
 
 

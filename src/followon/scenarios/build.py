@@ -14,7 +14,7 @@ import pandas as pd
 
 from followon.errors import DataError, ScenarioError, did_you_mean
 from followon.events import load_events, read_events
-from followon.events.catalog import catalog_path
+from followon.events.catalog import catalog_sha256
 from followon.exposure import (
     Covariate,
     DaysSinceLast,
@@ -44,8 +44,7 @@ __all__ = [
 def load_scenario_events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
     """Return the scenario's events (the bundled catalog or its file) and their sha256."""
     if scenario.data.catalog:
-        manifest = catalog_path().joinpath("manifest.json").read_bytes()
-        return load_events(), hashlib.sha256(manifest).hexdigest()
+        return load_events(), catalog_sha256()  # the manifest's sha256, and overlay files
     base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
     path = (base / str(scenario.data.file)).resolve()
     return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()

@@ -415,6 +415,7 @@ def run_scenario(
             "observed_until": f"{first_table.observed_until:%Y-%m-%d}",
             "notes": notes,
             "first_event_day": first_days,
+            "overlay": list(events.attrs.get("overlay", [])),  # local overlay files (name, sha256)
         },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
         hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS],

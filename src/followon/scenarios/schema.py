@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import itertools
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.functional_validators import AfterValidator
 
 from followon.errors import ModelError, ScenarioError, did_you_mean
-from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES
+from followon.events.schema import MISSILE_CLASSES, known_event_type
 from followon.exposure.outcomes import Outcome
 from followon.hazard.registry import MODELS
 
@@ -33,8 +34,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-# the catalog's own vocabulary (one place: followon.events.schema.EVENT_TYPES)
-EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+# the catalog's own vocabulary: the built-in EVENT_TYPES and types declared by overlay files
+EventType = Annotated[str, AfterValidator(known_event_type)]
 
 
 class _Strict(BaseModel):

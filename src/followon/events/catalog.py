@@ -62,7 +62,8 @@ def load_manifest() -> dict[str, Any]:
 
 
 @cache
-def _load_all() -> pd.DataFrame:
+def load_bundled_events() -> pd.DataFrame:
+    """Return the bundled tables as one validated frame (cached; callers copy it)."""
     manifest = load_manifest()
     root = catalog_path()
     frames = []
@@ -138,7 +139,7 @@ def load_events(
     34
     """
     entries = overlay_files() if overlay else ()
-    events, merged = merge_overlay(_load_all().copy(), entries)
+    events, merged = merge_overlay(load_bundled_events().copy(), entries)
     if types is not None:
         wanted = [types] if isinstance(types, str) else list(types)
         allowed = event_types()

@@ -359,7 +359,7 @@ def _split_types(value: str | Iterable[str] | None) -> list[str]:
 
 def _read_user_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the raw table (strings) and its metadata (Parquet key-value metadata)."""
-    from followon.events.readers import _read_text_csv
+    from followon.events.readers import read_text_csv
 
     suffix = path.suffix.lower()
     if not path.exists():
@@ -378,7 +378,7 @@ def _read_user_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
             if key in ("observed_until", "types"):
                 meta[key] = v.decode("utf-8", "replace")
     elif suffix in (".csv", ".txt"):
-        frame = _read_text_csv(path)
+        frame = read_text_csv(path)
     else:
         hint = " (the NTI/CNS workbook: add it with --cns)" if suffix.startswith(".xls") else ""
         raise DataError(f"{path}: unsupported file type '{suffix}'; use .csv or .parquet{hint}.")
@@ -594,14 +594,14 @@ def add_overlay(
         folder=target,
     )
     # check it against what is loaded now (ids reused, repeats merged) before storing anything
-    from followon.events.catalog import _load_all
+    from followon.events.catalog import load_bundled_events
 
     stored = validate_events(
         pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False),
         origin=origin,
         extra_types=covered,
     )
-    base, _ = merge_overlay(_load_all(), [e for e in overlay_files() if e.name != name])
+    base, _ = merge_overlay(load_bundled_events(), [e for e in overlay_files() if e.name != name])
     _, merged = _merge_tables(base, [(entry, stored)])
     try:
         with atomic_folder(target) as tmp:

@@ -34,7 +34,8 @@ class DataWarning(FollowonWarning):
     """Rows a reader had to leave out (e.g. CNS rows dated only by month)."""
 
 
-def _read_text_csv(path: Path, *, encoding: str = "utf-8") -> pd.DataFrame:
+def read_text_csv(path: Path, *, encoding: str = "utf-8") -> pd.DataFrame:
+    """Read a CSV of strings (no NA guessing), with one clear error for a missing file."""
     if not path.exists():
         raise DataError(f"{path}: no such file.")
     if path.stat().st_size == 0:
@@ -84,7 +85,7 @@ def read_events(path: str | Path) -> pd.DataFrame:
         except Exception as exc:  # pyarrow raises several types for a bad file
             raise DataError(f"{path}: not a readable Parquet file ({exc}).") from None
     elif suffix in (".csv", ".txt"):
-        frame = _read_text_csv(path)
+        frame = read_text_csv(path)
     else:
         raise DataError(f"{path}: unsupported file type '{suffix}'; use .csv or .parquet.")
     return validate_events(frame, origin=str(path))
@@ -106,7 +107,7 @@ def _cns_frame(path: Path) -> pd.DataFrame:
             ) from None
     elif suffix == ".csv":
         # the NTI export is Windows-1252; decode strictly so a wrong file fails loudly
-        frame = _read_text_csv(path, encoding="cp1252")
+        frame = read_text_csv(path, encoding="cp1252")
     else:
         raise DataError(f"{path}: unsupported file type '{suffix}'; use the .xlsx or .csv export.")
     frame.columns = pd.Index([str(c).strip() for c in frame.columns])
@@ -230,7 +231,7 @@ def _csis_frame(path: Path) -> pd.DataFrame:
             raise DataError(f"{path}: not a readable JSON file ({exc}).") from None
         frame = pd.DataFrame(records).astype(str)
     else:
-        frame = _read_text_csv(path)
+        frame = read_text_csv(path)
     missing = [c for c in ("date", "type", "event") if c not in frame.columns]
     if missing:
         raise DataError(

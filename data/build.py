@@ -10,7 +10,13 @@ Inputs
   Parallel provocations (one row per event, Korean dates);
 - ``<sources>/nuclear-tests-seismic/NKNT.dat`` — the six nuclear tests (Yao et al. 2018);
 - ``data/curated/*.csv`` — hand-sourced meetings, summits, balloon rounds and exercise windows,
-  a source page on every row (maintained in this repository).
+  a source page on every row (maintained in this repository);
+- ``data/curated/csis_launch_checks.csv`` — every CSIS launch row that would make a CSIS-only
+  launch day (and every CSIS row the label classifier leaves out) checked against a dated news
+  page: kept with the page's Korean date, classes and count, or dropped with a reason; the build
+  fails if a CSIS-only day rests on an unchecked row or a check no longer matches its raw row;
+- ``data/curated/launch_class_checks.csv`` — classes a dated page names for launch days CNS
+  left ``unknown`` (or: the "missile" was a space launch).
 
 Outputs (in ``--out``)
 ----------------------
@@ -176,7 +182,7 @@ def _classes(text: str) -> list[str]:
 
 
 def csis_raw_rows(path: Path) -> pd.DataFrame:
-    """The raw CSIS rows indexed by 1-based row: ``date``, ``event``, ``url`` (first link)."""
+    """Read the raw CSIS rows, indexed by 1-based row: ``date``, ``event``, ``url`` (first link)."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     raw.index = pd.RangeIndex(1, len(raw) + 1)
     links = raw["resources"].str.strip().str.split().str[0].fillna("")
@@ -186,7 +192,7 @@ def csis_raw_rows(path: Path) -> pd.DataFrame:
 
 
 def read_launch_checks(path: Path) -> pd.DataFrame:
-    """The curated CSIS checks, validated (every problem listed at once)."""
+    """Read the curated CSIS checks and validate them (every problem listed at once)."""
     if not path.exists():
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
     checks = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -356,9 +362,7 @@ def apply_launch_checks(
         "merged (report-day duplicates of another launch day)": len(merged),
         "dropped (by reason)": dict(sorted(dropped.items())),
         "added (out-of-scope label, a missile flew)": len(added),
-        "out-of-scope rows confirmed out of scope (by reason)": dict(
-            sorted(confirmed_out.items())
-        ),
+        "out-of-scope rows confirmed out of scope (by reason)": dict(sorted(confirmed_out.items())),
         "kept unverified (as CSIS dated them)": sorted(unverified),
     }
     return rows.reset_index(drop=True), actions, duplicates
@@ -473,16 +477,14 @@ def assemble_launches(
     if space:
         # CNS typed these rockets as missiles: their CNS rows become the space launch
         missiles = missiles.copy()
-        for day in days[(days["type"] == "missile_launch") & days["date"].isin(
-            [f"{d:%Y-%m-%d}" for d in space]
-        )].to_dict("records"):
+        for day in days[
+            (days["type"] == "missile_launch") & days["date"].isin([f"{d:%Y-%m-%d}" for d in space])
+        ].to_dict("records"):
             recorded = {pd.Timestamp(d) for d in day["cns_date"].split(";") if d}
             times = set(day["utc_time"].split(";")) - {""}
             hhmm = missiles["utc_time"].fillna("").astype(str).str.replace("(UTC)", "")
             hhmm = hhmm.str.strip().str[:5]
-            on_day = missiles["date"].isin(recorded) & (
-                hhmm.isin(times) if times else hhmm.eq("")
-            )
+            on_day = missiles["date"].isin(recorded) & (hhmm.isin(times) if times else hhmm.eq(""))
             missiles.loc[on_day, "class"] = "SLV"
         days, launch_report = aggregate_launch_days(missiles, launches, **kwargs)
     report["launch-day assembly"] = launch_report
@@ -506,7 +508,8 @@ def assemble_launches(
         unchecked,
     )
     cns_days = {
-        (t, d) for t, d, src in zip(days["type"], days["date"], days["source"], strict=True)
+        (t, d)
+        for t, d, src in zip(days["type"], days["date"], days["source"], strict=True)
         if "cns" in src
     }
     checked = launches[launches["verified_url"].astype(bool)]
@@ -559,7 +562,7 @@ def nagix_missiles(folder: Path) -> tuple[pd.DataFrame, int]:
 
 
 def date_overrides(path: Path) -> dict[tuple[str, pd.Timestamp], pd.Timestamp]:
-    """(type, recorded CNS date) -> KST date, for launches whose Korean date a cited page settled."""
+    """(type, recorded CNS date) → KST date, for launches whose Korean date a cited page settled."""
     if not path.exists():
         return {}
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -32,12 +32,12 @@ and the verifying page as ``source_url`` (``csis_url`` keeps the CSIS link).
 Scope rule for rocket artillery
 -------------------------------
 KN-25 (the 600 mm "super-large" multiple rocket launcher) is class ``SRBM``, as CNS classes it;
-guided rockets of 300 mm or more (KN-09) are class ``MLRS``; 240 mm and smaller rocket artillery
-(including the guided "new 240 mm MLRS") and tube artillery are out of scope, as are
-surface-to-air missiles and engine tests. A CSIS label cannot tell these apart, so a CSIS
-"MLRS" row on a CNS day is taken to be the KN-25 CNS records (no ``MLRS`` added), and every
-CSIS-only row is verified against a page before the bundled catalog ships it
-(``data/curated/csis_launch_checks.csv``).
+rockets of 300 mm or more (the guided KN-09, and the FROG-type free rockets of 2014) are class
+``MLRS``; 240 mm and smaller rocket artillery (including the guided "new 240 mm MLRS") and tube
+artillery are out of scope, as are surface-to-air missiles and engine tests. A CSIS label
+cannot tell these apart, so a CSIS "MLRS" row on a CNS day is taken to be the KN-25 CNS records
+(no ``MLRS`` added), and every CSIS-only row is verified against a page before the bundled
+catalog ships it (``data/curated/csis_launch_checks.csv``).
 """
 
 from __future__ import annotations

@@ -98,7 +98,8 @@ TABLES = {
         ["missile_launch"],
         ["cns", "csis"],
         "2026-04-18",
-        "Launch days (KST), CNS per-missile rows aggregated, CSIS adds cruise/MLRS/unknown. "
+        "Launch days (KST), CNS per-missile rows aggregated, CSIS adds cruise/MLRS/unknown; "
+        "every CSIS-only row checked against a dated news page (curated/csis_launch_checks.csv). "
         "CSIS-only rows after CNS's observed_until are provisional.",
     ),
     "satellite_launches.csv": (["satellite_launch"], ["cns", "csis"], "2026-04-18", ""),

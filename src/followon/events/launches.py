@@ -20,6 +20,24 @@ one), otherwise *d* (``untimed_cns_date``).
 A CSIS launch on a date with a CNS launch day is merged into it; a CSIS ballistic launch one day
 off a CNS launch day that has no CSIS launch of its own is merged too (``csis_date`` keeps
 CSIS's date); every other CSIS launch makes a CSIS-only launch day.
+
+Verified CSIS rows
+------------------
+A CSIS row checked against a dated news page carries ``verified_url`` (the page), with ``date``,
+``class`` (several ``;``-separated) and ``count`` as the page states them and ``csis_date`` /
+``csis_count`` keeping what CSIS recorded. Such a row joins a launch day on its own date only
+(no one-day-off merge); a CSIS-only day whose rows are all verified gets rule ``csis_verified``
+and the verifying page as ``source_url`` (``csis_url`` keeps the CSIS link).
+
+Scope rule for rocket artillery
+-------------------------------
+KN-25 (the 600 mm "super-large" multiple rocket launcher) is class ``SRBM``, as CNS classes it;
+rockets of 300 mm or more (the guided KN-09, and the FROG-type free rockets of 2014) are class
+``MLRS``; 240 mm and smaller rocket artillery (including the guided "new 240 mm MLRS") and tube
+artillery are out of scope, as are surface-to-air missiles and engine tests. A CSIS label
+cannot tell these apart, so a CSIS "MLRS" row on a CNS day is taken to be the KN-25 CNS records
+(no ``MLRS`` added), and every CSIS-only row is verified against a page before the bundled
+catalog ships it (``data/curated/csis_launch_checks.csv``).
 """
 
 from __future__ import annotations
@@ -201,6 +219,9 @@ class _Day:
     csis_urls: list[str] = field(default_factory=list)
     csis_count: int | None = None
     confirmed: set[str] = field(default_factory=set)
+    launched: int | None = None  # missiles on a CSIS-only day (a verified count where checked)
+    verified_urls: list[str] = field(default_factory=list)
+    unverified: int = 0
 
 
 def _kst_date(
@@ -339,7 +360,12 @@ def aggregate_launch_days(
         if key in days and days[key].cns:
             _add_csis(days[key], rec)
             report["csis_merged_same_day"] = report.get("csis_merged_same_day", 0) + 1
-        elif kind == "missile_launch" and sat_key in days and days[sat_key].cns:
+        elif (
+            kind == "missile_launch"
+            and not _text(rec, "verified_url")
+            and sat_key in days
+            and days[sat_key].cns
+        ):
             # CSIS sometimes types a satellite launch as a missile provocation
             _add_csis(days[sat_key], rec)
             report["csis_missile_row_on_satellite_day"] = (
@@ -350,7 +376,7 @@ def aggregate_launch_days(
     for rec in pending:
         kind, d = rec["type"], pd.Timestamp(rec["date"])
         target = None
-        if rec["class"] not in ("cruise", "MLRS"):
+        if rec["class"] not in ("cruise", "MLRS") and not _text(rec, "verified_url"):
             for off in (-1, 1):
                 cand = days.get((kind, d + pd.Timedelta(days=off)))
                 if cand is not None and cand.cns and not cand.csis_dates:
@@ -371,26 +397,49 @@ def aggregate_launch_days(
 
 
 # classes CNS does not record: the only CSIS classes added to a day CNS covers (elsewhere a
-# CSIS label such as "unknown" or "SRBM" just names the same missiles CNS classified)
-_OUTSIDE_CNS_SCOPE = frozenset({"cruise", "MLRS"})
+# CSIS label such as "unknown" or "SRBM" just names the same missiles CNS classified). A CSIS
+# "MLRS" label on a CNS day is the KN-25 CNS records as SRBM (see the scope rule above); only a
+# verified row (``verified_url``) can add MLRS (a 300 mm rocket) to a CNS day.
+_OUTSIDE_CNS_SCOPE = frozenset({"cruise"})
+_OUTSIDE_CNS_SCOPE_VERIFIED = frozenset({"cruise", "MLRS"})
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) or value == "" else int(value)
+
+
+def _text(rec: Mapping[Any, Any], key: str) -> str:
+    """``rec[key]`` as a string; missing, None and NaN (a column other rows fill) → ``""``."""
+    value = rec.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _add_csis(day: _Day, rec: Mapping[Any, Any]) -> None:
-    cls = rec.get("class")
-    if (
-        day.kind == "missile_launch"
-        and cls
-        and cls != "SLV"
-        and (not day.cns or cls in _OUTSIDE_CNS_SCOPE)
-    ):
-        day.classes.add(str(cls))
-    day.csis_dates.append(f"{pd.Timestamp(rec['date']):%Y-%m-%d}")
+    verified = _text(rec, "verified_url")
+    outside = _OUTSIDE_CNS_SCOPE_VERIFIED if verified else _OUTSIDE_CNS_SCOPE
+    for cls in str(rec.get("class") or "").split(";"):
+        if (
+            day.kind == "missile_launch"
+            and cls
+            and cls != "SLV"
+            and (not day.cns or cls in outside)
+        ):
+            day.classes.add(cls)
+    # the producer's record: CSIS's own date and count where a check corrected them
+    day.csis_dates.append(f"{pd.Timestamp(_text(rec, 'csis_date') or rec['date']):%Y-%m-%d}")
     url = rec.get("url")
     if url and isinstance(url, str):
         day.csis_urls.append(url)
-    n = rec.get("count")
-    if n is not None and not pd.isna(n):
-        day.csis_count = (day.csis_count or 0) + int(n)
+    n = _int_or_none(rec.get("count"))
+    recorded = _int_or_none(rec["csis_count"]) if "csis_count" in rec else n
+    if recorded is not None:
+        day.csis_count = (day.csis_count or 0) + recorded
+    if n is not None:
+        day.launched = (day.launched or 0) + n
+    if verified:
+        day.verified_urls.append(verified)
+    else:
+        day.unverified += 1
 
 
 def _ordered(classes: Iterable[str]) -> list[str]:
@@ -420,10 +469,13 @@ def _day_row(day: _Day, cns_url: str) -> dict[str, object]:
         outcome = _outcome(day.outcomes)
         url = cns_url
     else:
-        count = day.csis_count
+        count = day.launched
         outcome = "unknown"
         url = day.csis_urls[0] if day.csis_urls else ""
-    rule = ";".join(sorted(day.rules)) if day.cns else "csis_date"
+    verified = bool(day.verified_urls) and not day.unverified
+    if verified and not day.cns:
+        url = day.verified_urls[0]
+    rule = ";".join(sorted(day.rules)) if day.cns else "csis_verified" if verified else "csis_date"
     return {
         "event_id": f"{prefix}-{day.date:%Y-%m-%d}",
         "type": day.kind,

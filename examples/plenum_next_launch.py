@@ -14,7 +14,7 @@ import followon as fo
 events = fo.load_events()
 launches = events[events["type"] == "missile_launch"]["date"]
 plenums = events[(events["type"] == "plenary_meeting") & (events["cc_term"] == "8")]
-observed_until = fo.observed_until()["cns"]
+observed_until = fo.observed_until("missile_launch")  # later days are unobserved
 
 print(f"{'plenum':<41}{'ended':<12}{'next launch':<13}days")
 for _, p in plenums.iterrows():

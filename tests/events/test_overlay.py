@@ -21,7 +21,7 @@ from followon.errors import DataError, ScenarioError
 from followon.events.catalog import catalog_sha256, launch_date_overrides
 from followon.events.overlay import data_dir, overlay_dir, read_overlay_file
 from followon.events.readers import csis_launch_events
-from followon.scenarios.runner import _events, hypothesis_table
+from followon.scenarios.build import hypothesis_table, load_scenario_events
 from tests.events.test_readers import CNS_COLUMNS, CNS_ROWS, CSIS_ROWS, cns_record
 
 T = pd.Timestamp
@@ -131,7 +131,7 @@ def test_add_brings_the_catalog_up_to_date(
 
     # a scenario on the catalog sees the new events and the new observed_until
     scenario = fo.load_scenario(write(tmp_path, "s.yaml", SCENARIO))
-    loaded, sha = _events(scenario)
+    loaded, sha = load_scenario_events(scenario)
     assert sha != bundled_sha and sha == catalog_sha256()
     assert catalog_sha256(overlay=False) == bundled_sha
     outcome = scenario.outcomes[0].build()

@@ -225,3 +225,21 @@ def test_a_registered_toy_model_validates_runs_backtests_and_calibrates(
     path.write_text(TOY_SCENARIO.replace("    model: toy_constant\n", "    model: toy_constnt\n"))
     with pytest.raises(fo.ScenarioError, match="did you mean 'toy_constant'"):
         fo.load_scenario(path)
+
+
+def test_the_docs_model_table_matches_the_registry() -> None:
+    """docs/scenarios.md lists every registered model with its samplers and options."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "scenarios.md").read_text("utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    documented: dict[str, tuple[set[str], set[str]]] = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if len(cells) != 4 or not cells[2].startswith("auto"):
+            continue  # another table
+        samplers = {s.split(" ")[0] for s in cells[2].split(", ")}
+        options = set() if cells[3] == "—" else set(cells[3].split(", "))
+        for name in cells[0].replace("`", "").split(", "):
+            documented[name] = (samplers, options)
+    assert set(documented) == set(fo.MODELS)
+    for name, cls in fo.MODELS.items():
+        assert documented[name] == (set(cls.samplers), set(cls.options)), name

@@ -448,8 +448,7 @@ def simulation_based_calibration(
         # 2. daily counts from the likelihood the model fits
         mean = exposure * lam0 * np.exp(X @ beta)
         y = rng.poisson(mean)
-        events = pd.Series(y, index=data.index).astype(data["events"].dtype)
-        sim = dataclasses.replace(table, data=data.assign(events=events))
+        sim = dataclasses.replace(table, data=data.assign(events=y.astype(data["events"].dtype)))
         # 3. fit
         seed = int(rng.integers(2**31 - 1))
         started = time.perf_counter()
@@ -534,6 +533,40 @@ def _model_quantities(
     return {k: v[::thin] for k, v in out.items()}
 
 
+def _simulated_table(table: ExposureTable, y: np.ndarray, *, with_history: bool) -> ExposureTable:
+    """``table`` with simulated daily counts ``y``; for a self-exciting model its history too.
+
+    A model that fits its own excitation reads the outcome's history from the table's events,
+    so the outcome's events are replaced by ones on the simulated days (a copy of one real
+    outcome row per day, or per event for ``count="events"``).
+    """
+    data = table.data
+    events = pd.Series(y, index=data.index).astype(data["events"].dtype)
+    sim = dataclasses.replace(table, data=data.assign(events=events))
+    if not with_history:
+        return sim
+    outcome = table.outcome
+    chosen = outcome.select(table.events)
+    if chosen.empty:
+        raise EvaluationError(
+            f"SBC: the table has no {outcome.id} event to copy onto the simulated days."
+        )
+    hit = np.flatnonzero(np.asarray(y) > 0)
+    per_day = (
+        np.asarray(y)[hit].astype(int) if outcome.count == "events" else np.ones(len(hit), int)
+    )
+    rows = chosen.iloc[np.zeros(int(per_day.sum()), dtype=int)].copy()
+    days = np.repeat(data["date"].to_numpy()[hit], per_day)
+    rows["date"] = days
+    rows["end_date"] = days
+    rows["event_id"] = [f"sbc-{i}" for i in range(len(rows))]
+    if outcome.count == "missiles":
+        rows["count"] = np.asarray(y)[hit].astype(float)
+    others = table.events.drop(index=chosen.index)
+    merged = pd.concat([others, rows], ignore_index=True).sort_values("date", kind="stable")
+    return dataclasses.replace(sim, events=merged.reset_index(drop=True))
+
+
 def _contract_sbc(
     table: ExposureTable,
     model: HazardModel,
@@ -563,7 +596,6 @@ def _contract_sbc(
         model.set_params(log_likelihood=False)
     model.log_likelihood = False
     model.fix_prior(prior)  # refits keep the original table's prior (as baseline_mean)
-    data = table.data
     rng = np.random.default_rng(random_seed)
     rank_rows: list[list[int]] = []
     truth_rows: list[list[float]] = []
@@ -574,8 +606,7 @@ def _contract_sbc(
         theta = model.sample_prior(1, rng, prior)
         truth = model.with_draws(table, theta)
         y = np.asarray(truth.simulate_events(table, rng))
-        events = pd.Series(y, index=data.index).astype(data["events"].dtype)
-        sim = dataclasses.replace(table, data=data.assign(events=events))
+        sim = _simulated_table(table, y, with_history=model.fits_own_excitation)
         truth = model.with_draws(sim, theta)
         seed = int(rng.integers(2**31 - 1))
         started = time.perf_counter()

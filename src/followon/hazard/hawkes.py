@@ -492,7 +492,11 @@ class HawkesHazard(PiecewiseHazard):
         return out
 
     def simulate_events(self, table: ExposureTable, rng: np.random.Generator) -> np.ndarray:
-        """Daily counts on ``table``'s days from the first draw, each event exciting the next."""
+        """Daily counts on ``table``'s days from the first draw, each event exciting the next.
+
+        No history before the table's first day (simulation-based calibration replaces the
+        outcome's history with the simulated days).
+        """
         data = _Data(table)
         lam0 = self.posterior_draws("baseline_rate")[0]
         beta = self._draws()[1][0]
@@ -501,12 +505,13 @@ class HawkesHazard(PiecewiseHazard):
         mu = lam0 * np.exp(data.X @ beta) if data.X.shape[1] else np.full(len(data.y), lam0)
         days = pd.DatetimeIndex(table.data["date"])
         y = np.zeros(len(days))
+        days_only = table.outcome.count == "days"  # the history counts launch days, not events
         K, previous = 0.0, days[0]
         for i, day in enumerate(days):
             gap = (day - previous).days
             K *= r ** max(gap - 1, 0) if i else 1.0
             y[i] = rng.poisson(data.E[i] * (mu[i] + eta * K))
-            K = r * K + (1 - r) * y[i]
+            K = r * K + (1 - r) * (min(y[i], 1.0) if days_only else y[i])
             previous = day
         return y
 

@@ -86,8 +86,7 @@ def plot_forecast(
             _what_if_lines(ax, sub[(sub["hypothesis"] == hyp) & (sub["what_if"] != "")], c, colour)
     x = np.arange(1, int(sub["horizon_days"].max()) + 1)
     if base_rate:
-        table = next(m.table_ for (o, _), m in result.models.items() if o == outcome)
-        rate = table.data["events"].sum() / table.data["exposure"].sum()
+        rate = result.meta["base_rate"][outcome]
         ax.plot(x, -np.expm1(-rate * x), color="0.55", linewidth=0.8, label="base rate", zorder=1)
     for h in result.scenario.horizons_days:
         ax.axvline(h, color="0.6", linestyle=":", linewidth=0.6, zorder=0)
@@ -139,19 +138,24 @@ def _first_event_day(result: Any, outcome: str, max_days: int) -> int | None:
 def plot_hazard_ratios(
     result: Any, outcome: str | None = None, *, ax: Axes | None = None, ci_prob: float = 0.9
 ) -> Axes:
-    """Forest plot of hazard ratios (log axis, line at 1), P(HR > 1) in each label."""
+    """Forest plot of hazard ratios (log axis, line at 1), P(HR > 1) in each label.
+
+    Reads ``result.parameters`` (90% intervals, computed when the scenario ran); ``ci_prob``
+    must be 0.9.
+    """
+    if ci_prob != 0.9:
+        raise ValueError(
+            f"ci_prob={ci_prob}: the scenario result holds 90% intervals (result.parameters); "
+            "for another width call model.summary(ci_prob) on result.models."
+        )
     ax = _axes(ax)
-    outcomes = list(dict.fromkeys(o for o, _ in result.models))
+    params = result.parameters
+    outcomes = list(dict.fromkeys(params["outcome"]))
     outcome = _pick(outcomes, outcome, "outcome")
-    rows = []
-    for (o, hyp), model in result.models.items():
-        if o != outcome:
-            continue
-        s = model.summary(ci_prob=ci_prob)
-        if "kind" not in s.columns:
-            continue  # a time-to-first-event model: no hazard ratios
-        for name, r in s[s["kind"] == "hazard_ratio"].iterrows():
-            rows.append((hyp, str(name), r["median"], r["low"], r["high"], r["p_gt_1"]))
+    hr = params[(params["outcome"] == outcome) & (params["kind"] == "hazard_ratio")]
+    rows = [
+        (r.hypothesis, str(r.parameter), r.median, r.low, r.high, r.p_gt_1) for r in hr.itertuples()
+    ]
     if not rows:
         ax.text(0.5, 0.5, "no covariates", ha="center", va="center", transform=ax.transAxes)
         return ax
@@ -277,8 +281,7 @@ def plot_hazard(
         ax.set_ylabel(f"hazard ratio to baseline ({outcome})")
     else:
         if base_rate:
-            table = next(m.table_ for (o, _), m in result.models.items() if o == outcome)
-            rate = table.data["events"].sum() / table.data["exposure"].sum()
+            rate = result.meta["base_rate"][outcome]
             ax.plot([0, n], [rate, rate], color="0.55", linewidth=0.8, label="base rate", zorder=1)
         top, bottom = float(sub["hazard_high"].max()), float(sub["hazard_low"].min())
         if log is None:

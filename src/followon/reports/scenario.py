@@ -196,9 +196,9 @@ def write_results(
     """Write the results folder ``out_dir`` atomically and return its path.
 
     Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``hazard_curves.csv``,
-    ``diagnostics.csv``, ``bayes_factors.csv``, ``forecast.json``, ``report.md``,
-    ``scenario.yaml`` (a copy), ``figures/*.pdf|png`` and ``models/*.nc``. Everything
-    is written to a temporary sibling folder first and moved into place at the end, so a
+    ``diagnostics.csv``, ``bayes_factors.csv``, ``parameters.csv``, ``forecast.json``,
+    ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png`` and ``models/*.nc``.
+    Everything is written to a temporary sibling folder first and moved into place at the end, so a
     failure leaves no half-written folder (and an existing folder is only replaced whole).
     """
     out = Path(out_dir)
@@ -210,6 +210,7 @@ def write_results(
             result.hazard_curves.to_csv(tmp / "hazard_curves.csv", index=False)
         result.diagnostics.to_csv(tmp / "diagnostics.csv", index=False)
         result.bayes_factors.to_csv(tmp / "bayes_factors.csv", index=False)
+        result.parameters.to_csv(tmp / "parameters.csv", index=False)
         (tmp / "forecast.json").write_text(
             json.dumps(_record(result), indent=2) + "\n", encoding="utf-8"
         )

@@ -83,6 +83,10 @@ class ScenarioResult:
         ``ratio_mean, ratio_low, ratio_high`` (90%), for figures.
     events : DataFrame or None
         The event history the scenario was run on, for the timeline figure.
+    parameters : DataFrame
+        Every fit's :meth:`~followon.HazardModel.summary` (90% intervals): ``outcome,
+        hypothesis, parameter, kind, mean, median, low, high, p_gt_1``; figures read hazard
+        ratios from here, never from the fitted models.
     """
 
     scenario: Scenario
@@ -98,6 +102,7 @@ class ScenarioResult:
     meta: dict[str, Any] = field(default_factory=dict)
     bayes_factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     hazard_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
+    parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame | None = None
 
 
@@ -179,6 +184,19 @@ def _lfo(
             lpd[k, j] = block_lpd(model, rows)
     return lpd, [f"{s:%Y-%m-%d}" for s in starts], refit_warnings
 
+
+PARAMETER_COLUMNS = [
+    "outcome",
+    "hypothesis",
+    "parameter",
+    "kind",
+    "mean",
+    "median",
+    "low",
+    "high",
+    "p_gt_1",
+]
+"""Columns of :attr:`ScenarioResult.parameters` (and of ``parameters.csv``)."""
 
 _CURVE_COLUMNS = [
     "hypothesis",
@@ -282,6 +300,8 @@ def run_scenario(
     hazard_curves: list[pd.DataFrame] = []
     notes: list[str] = []
     bayes: list[pd.DataFrame] = []
+    parameters: list[pd.DataFrame] = []
+    base_rates: dict[str, float] = {}
     first_days: dict[str, int | None] = {}
     models: dict[tuple[str, str], Any] = {}
     for o_spec in scenario.outcomes:
@@ -293,6 +313,13 @@ def run_scenario(
             model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
             messages = _fit(model, table, sampling, _where(scenario, outcome, h))
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
+            summary = model.summary(0.9).reset_index()
+            summary.insert(0, "outcome", o_spec.id)
+            summary.insert(1, "hypothesis", h.id)
+            parameters.append(summary[PARAMETER_COLUMNS])
+            base_rates.setdefault(
+                o_spec.id, float(table.data["events"].sum() / table.data["exposure"].sum())
+            )
             diag = model.diagnostics_
             diags.append(
                 {
@@ -415,9 +442,11 @@ def run_scenario(
             "observed_until": f"{first_table.observed_until:%Y-%m-%d}",
             "notes": notes,
             "first_event_day": first_days,
-            "overlay": list(events.attrs.get("overlay", [])),  # local overlay files (name, sha256)
+            "overlay": list(events.attrs.get("overlay", [])),
+            "base_rate": base_rates,  # local overlay files (name, sha256)
         },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
         hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS],
+        parameters=pd.concat(parameters, ignore_index=True),
         events=events,
     )

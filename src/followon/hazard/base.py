@@ -67,6 +67,7 @@ __all__ = [
     "RHAT_MAX",
     "HazardModel",
     "PosteriorSample",
+    "Sampling",
     "check_fit_args",
     "convergence_gate",
     "draws_array",
@@ -189,6 +190,19 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How ``fit`` asked for draws: what a model's ``_sample_posterior`` receives."""
+
+    method: str
+    draws: int
+    tune: int
+    chains: int
+    rng: np.random.Generator
+    random_seed: int | None
+    progressbar: bool
 
 
 @dataclass
@@ -329,16 +343,8 @@ class HazardModel(ABC):
         self.validate(table)
         method = self.resolve_sampler(table)
         rng = np.random.default_rng(random_seed)
-        sample = self._sample_posterior(
-            table,
-            method=method,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            rng=rng,
-            random_seed=random_seed,
-            progressbar=progressbar,
-        )
+        run = Sampling(method, draws, tune, chains, rng, random_seed, progressbar)
+        sample = self._sample_posterior(table, run)
         prior = sample.prior if sample.prior is not None else self.sample_prior(draws, rng)
         self.table_ = table
         self.method_ = method
@@ -347,18 +353,7 @@ class HazardModel(ABC):
         return self
 
     @abstractmethod
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
         """Draw from the posterior on ``table`` (set ``self.prior_`` and model attributes)."""
 
     def prior(self, table: ExposureTable) -> dict[str, Any]:

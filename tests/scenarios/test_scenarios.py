@@ -204,7 +204,7 @@ def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
         "p_low",
         "p_high",
     ]
-    assert len(f) == 2 * 2 * 2  # hypotheses × what-ifs (none, drills) × horizons
+    assert len(f) == 3 * 2 * 2  # (hypotheses + combined) × what-ifs (none, drills) × horizons
     base = f[(f["what_if"] == "") & (f["hypothesis"] == "steady")].set_index("horizon_days")
     assert base.loc[30, "p_mean"] < base.loc[60, "p_mean"]
     assert (f["p_low"] <= f["p_mean"]).all() and (f["p_mean"] <= f["p_high"]).all()
@@ -216,6 +216,25 @@ def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
     assert c["d_elpd"].min() == 0.0
     assert c["blocks"].iloc[0].count(",") == 2  # three leave-future-out blocks
     assert set(result.diagnostics["method"]) == {"exact"}
+    assert (c["weight_low"] <= c["weight"] + 1e-9).all()
+    assert (c["weight"] <= c["weight_high"] + 1e-9).all()
+
+
+def test_combined_forecast_is_the_weighted_mixture(result: fo.ScenarioResult) -> None:
+    """`combined` = Σ_h w_h p_h(H) in the mean; its interval spans the members' draws."""
+    f = result.forecast.set_index(["hypothesis", "what_if", "horizon_days"])
+    w = result.comparison.set_index("hypothesis")["weight"]
+    for what_if in ("", "drills"):
+        for horizon in (30, 60):
+            expected = sum(w[h] * f.loc[(h, what_if, horizon), "p_mean"] for h in w.index)
+            row = f.loc[("combined", what_if, horizon)]
+            assert row["p_mean"] == pytest.approx(expected, rel=1e-12)
+            low = min(f.loc[(h, what_if, horizon), "p_low"] for h in w.index)
+            high = max(f.loc[(h, what_if, horizon), "p_high"] for h in w.index)
+            assert low - 1e-12 <= row["p_low"] <= row["p_mean"] <= row["p_high"] <= high + 1e-12
+    curve = result.curves[(result.curves["hypothesis"] == "combined")]
+    assert len(curve) == 2 * 60  # what-ifs × days
+    assert (np.diff(curve[curve["what_if"] == ""]["p_mean"]) >= 0).all()
 
 
 def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:

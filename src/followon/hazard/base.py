@@ -617,6 +617,23 @@ class HazardModel(ABC):
         out.attrs["ci_prob"] = ci_prob
         return out[FORECAST_COLUMNS]
 
+    def probability_draws(
+        self,
+        trigger_date: str | pd.Timestamp | None = None,
+        max_days: int = 365,
+        *,
+        group: str = "posterior",
+        **future: Any,
+    ) -> np.ndarray:
+        """Draws × days of P(≥ 1 outcome event within h days), h = 1 … ``max_days``.
+
+        The posterior predictive behind :meth:`forecast`, per draw (``future``: ``trigger``,
+        ``future_events``, ``covariate_path``); a combined forecast mixes these across models.
+        """
+        origin = self._forecast_origin(trigger_date)
+        design = self.future_design(origin, check_horizons(max_days)[0], **future)
+        return -np.expm1(-self.cumulative_hazard_draws(design, group=group))
+
     def forecast_curve(
         self, trigger_date: str | pd.Timestamp | None = None, max_days: int = 365, **kwargs: Any
     ) -> pd.DataFrame:

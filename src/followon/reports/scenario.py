@@ -66,6 +66,37 @@ def _verdict(d_elpd: float, dse: float) -> str:
     return "clearly worse"
 
 
+def _answer(result: ScenarioResult) -> list[str]:
+    """Return the combined forecast, one line per outcome (none if < 2 were compared)."""
+    f = result.forecast
+    combined = f[(f["hypothesis"] == "combined") & (f["what_if"] == "")]
+    if combined.empty:
+        return []
+    weighting = str(result.comparison["weights"].iloc[0]) if "weights" in result.comparison else ""
+    lines = []
+    for outcome, rows in combined.groupby("outcome", sort=False):
+        parts = [
+            f"{_pct(float(r['p_mean']))} ({_pct(float(r['p_low']))}–"
+            f"{_pct(float(r['p_high']))}) within {int(r['horizon_days'])} days"
+            for r in rows.sort_values("horizon_days").to_dict("records")
+        ]
+        comp = result.comparison[
+            (result.comparison["outcome"] == outcome) & result.comparison["weight"].notna()
+        ]
+        weights = ", ".join(
+            f"{r.hypothesis} {r.weight:.2f} ({r.weight_low:.2f}–{r.weight_high:.2f})"
+            for r in comp.itertuples()
+        )
+        lines.append(
+            f"**Answer ({outcome}).** {'; '.join(parts)} — the combined forecast: the compared "
+            f"hypotheses mixed by their {weighting} weights ({weights}; 90% bootstrap "
+            "intervals). Wide weight intervals mean the comparison cannot choose; the "
+            "mixture then carries that doubt."
+        )
+        lines.append("")
+    return lines
+
+
 def render_report(result: ScenarioResult, figures: list[str] | None = None) -> str:
     """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
     s = result.scenario
@@ -89,6 +120,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             else ""
         ),
         "",
+        *_answer(result),
         "## Probability of the outcome within each horizon (posterior mean, 90% interval)",
         "",
     ]
@@ -142,12 +174,13 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             )
         lines += [text, ""]
     lines += [
-        "| outcome | hypothesis | elpd | se | d_elpd | dse | weight |",
+        "| outcome | hypothesis | elpd | se | d_elpd | dse | weight (90% bootstrap) |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in result.comparison.to_dict("records"):
-        numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse", "weight"))
-        lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} |")
+        numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse"))
+        weight = f"{r['weight']:.2f} ({r['weight_low']:.2f}–{r['weight_high']:.2f})"
+        lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} | {weight} |")
     if len(result.bayes_factors):
         lines += [
             "",

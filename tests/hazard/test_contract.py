@@ -140,6 +140,7 @@ def test_unfitted_model_refuses_results(cls: type[fo.HazardModel]) -> None:
 
 
 @pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.filterwarnings("ignore::followon.errors.ConvergenceWarning")  # 2 × 200 draws
 def test_fit_forecast_save_load(
     cls: type[fo.HazardModel], table: fo.ExposureTable, tmp_path: Path
 ) -> None:

@@ -201,6 +201,11 @@ class PooledHazard(PiecewiseHazard):
     savage_dickey = False
     mcmc_methods: ClassVar[tuple[str, ...]] = ("pymc", "nutpie", "numpyro")
 
+    @classmethod
+    def fast_sampler(cls, table: ExposureTable, requested: str = "auto") -> str | None:
+        """Return None: the hierarchical prior has no conjugate or Laplace path (NUTS only)."""
+        return None
+
     def check_params(self) -> None:
         """Refuse a sampler the hierarchical prior lacks and bad scales."""
         check_pooled_sampler(self.sampler)

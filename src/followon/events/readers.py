@@ -233,7 +233,11 @@ def _with_header(frame: pd.DataFrame, path: Path, required: tuple[str, ...]) -> 
             body = frame.iloc[k + 1 :].reset_index(drop=True)
             body.columns = pd.Index([n or f"(column {j + 1})" for j, n in enumerate(row)])
             return body
-    have = ", ".join(show(n, 30) for n in names if n and not n.startswith("Unnamed:"))
+    have = ", ".join(
+        show(n, 30)
+        for n, c in zip(names, frame.columns, strict=True)
+        if isinstance(c, str) and n and not n.startswith("Unnamed:")
+    )
     missing = next(c for c in required if c not in names)
     raise DataError(
         f"{path}: missing column '{missing}' (looked for the header in the first "

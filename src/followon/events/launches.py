@@ -57,6 +57,7 @@ __all__ = [
     "classify_csis_event",
     "cns_class",
     "csis_label_unfamiliar",
+    "normalise_time",
     "parse_missile_count",
 ]
 
@@ -286,7 +287,7 @@ def _kst_date(
     return recorded, "untimed_cns_date"
 
 
-def _normalise_time(value: Any) -> str | None:
+def normalise_time(value: Any) -> str | None:
     """``"22:44 (UTC)"``, ``"10:09:00 PM"``, ``datetime.time`` → ``"HH:MM"``; unknown → None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -365,7 +366,7 @@ def aggregate_launch_days(
         cls = rec["class"]
         kind = "satellite_launch" if cls == "SLV" else "missile_launch"
         recorded = pd.Timestamp(rec["date"])
-        utc = _normalise_time(rec.get("utc_time"))
+        utc = normalise_time(rec.get("utc_time"))
         match_dates = sat_dates if kind == "satellite_launch" else csis_by_kind.get(kind, set())
         override = (date_overrides or {}).get((kind, recorded))
         if override is not None:

@@ -19,11 +19,11 @@ import pandas as pd
 
 from followon.errors import DataError, FollowonWarning
 from followon.events.launches import (
-    _normalise_time,
     aggregate_launch_days,
     classify_csis_event,
     cns_class,
     csis_label_unfamiliar,
+    normalise_time,
     parse_missile_count,
 )
 from followon.events.schema import NA_TOKENS, in_date_range, show, validate_events
@@ -355,7 +355,7 @@ def _cns_time(value: object, where: str) -> str | None:
     if isinstance(value, str) and value.strip().lower() in NA_TOKENS:
         return None
     try:
-        return _normalise_time(value)
+        return normalise_time(value)
     except (ValueError, TypeError):
         raise DataError(
             f"{where}: '{show(value)}' is not a time of day (expected e.g. 10:09:00 PM or "

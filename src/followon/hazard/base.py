@@ -48,13 +48,12 @@ import xarray as xr
 from followon._version import __version__
 from followon.errors import (
     ConvergenceWarning,
-    DifferentDataError,
-    DifferentModelError,
     FollowonError,
     ModelError,
     did_you_mean,
 )
 from followon.exposure.table import ExposureTable
+from followon.hazard.fitfile import damaged_fit, one_line, open_fit
 from followon.hazard.probability import (
     check_horizons,
     delay_summary,
@@ -106,102 +105,6 @@ def check_fit_args(table: object, *, draws: int = 1, tune: int = 0, chains: int 
         )
     if draws < 1 or chains < 1 or tune < 0:
         raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
-
-
-_FIT_ATTRIBUTES = ("model_class", "params", "method", "table_sha256")
-"""Attributes every file :meth:`HazardModel.save` writes and :meth:`HazardModel.load` needs."""
-
-_NETCDF_SIGNATURES = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")
-
-
-def _damaged(path: str | Path, what: str) -> ModelError:
-    return ModelError(
-        f"{path}: damaged followon fit: {what}; fit the model again and save it (model.save(path))."
-    )
-
-
-def _read_fit_file(path: str | Path) -> xr.DataTree:
-    """Open a netCDF file as a DataTree, or raise one :class:`ModelError` saying why not."""
-    where = Path(path)
-    if where.is_dir():
-        raise ModelError(f"{path}: is a folder, not a saved fit; give the file model.save() wrote.")
-    try:
-        with open(where, "rb") as fh:
-            head = fh.read(8)
-    except FileNotFoundError:
-        raise ModelError(f"{path}: no such file.") from None
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    if not head:
-        raise ModelError(f"{path}: the file is empty; it is not a saved fit.")
-    if not any(head.startswith(sig) for sig in _NETCDF_SIGNATURES):
-        raise ModelError(
-            f"{path}: not a netCDF file, so not a followon fit; give the file model.save() wrote."
-        )
-    try:
-        with xr.open_datatree(where) as opened:
-            return opened.load()
-    except Exception as exc:  # h5py/netCDF raise OSError, ValueError, KeyError, ... on damage
-        reason = _show_attr(str(exc) or type(exc).__name__, 100)
-        raise _damaged(
-            path, f"the netCDF file cannot be read (truncated or corrupted: {reason})"
-        ) from None
-
-
-def open_fit(
-    cls: type, path: str | Path, table: ExposureTable
-) -> tuple[xr.DataTree, dict[str, Any]]:
-    """Read a saved fit; check it is a ``cls`` fit of ``table``; return it and its parameters.
-
-    Raises
-    ------
-    DifferentModelError
-        The file holds a fit of another model class.
-    DifferentDataError
-        ``table`` is not the exposure table the fit was made on.
-    ModelError
-        The path is missing or a folder, or the file is not a followon fit: not netCDF,
-        truncated or corrupted, a netCDF file followon did not write, or one missing an
-        attribute (:data:`_FIT_ATTRIBUTES`), its parameters or its posterior draws. One line
-        naming the file and what is wrong.
-    """
-    tree = _read_fit_file(path)
-    attrs = tree.attrs
-    if "model_class" not in attrs and "followon_version" not in attrs:
-        raise ModelError(
-            f"{path}: a netCDF file without followon's attributes, not a saved fit; give the "
-            "file model.save() wrote."
-        )
-    missing = [a for a in _FIT_ATTRIBUTES if a not in attrs]
-    if missing:
-        raise _damaged(path, f"attribute '{missing[0]}' is missing")
-    if attrs.get("model_class") != cls.__name__:
-        raise DifferentModelError(
-            f"{path}: holds a {_show_attr(attrs['model_class'])} fit, not a "
-            f"{cls.__name__}; load it with that class."
-        )
-    if attrs.get("table_sha256") != table.sha256():
-        raise DifferentDataError(
-            f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
-            f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
-            "differ. Refit, or rebuild the table the fit was made on "
-            f"({_show_attr(attrs.get('table_spec'), 200)})."
-        )
-    try:
-        params = json.loads(str(attrs["params"]))
-    except json.JSONDecodeError:
-        raise _damaged(path, "attribute 'params' is not valid JSON") from None
-    if not isinstance(params, dict):
-        raise _damaged(path, "attribute 'params' is not a JSON object of parameters")
-    if "posterior" not in tree.children or not tree["posterior"].dataset.data_vars:
-        raise _damaged(path, "it holds no posterior draws (group 'posterior')")
-    return tree, params
-
-
-def _show_attr(value: object, limit: int = 60) -> str:
-    """Return a value read from a file for a message: one line, at most ``limit`` characters."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def convergence_gate(idata: xr.DataTree, who: str) -> pd.DataFrame:
@@ -762,10 +665,10 @@ class HazardModel(ABC):
         try:
             model = cls(**cls._params_from_json(params))
         except FollowonError as exc:
-            raise _damaged(path, f"its parameters are refused ({exc})") from None
+            raise damaged_fit(path, f"its parameters are refused ({exc})") from None
         except (TypeError, ValueError, KeyError) as exc:
-            reason = _show_attr(exc, 100)
-            raise _damaged(path, f"its parameters do not fit {cls.__name__} ({reason})") from None
+            what = f"its parameters do not fit {cls.__name__} ({one_line(exc, 100)})"
+            raise damaged_fit(path, what) from None
         model.idata_ = tree
         model.table_ = table
         model.method_ = str(tree.attrs["method"])
@@ -775,8 +678,8 @@ class HazardModel(ABC):
         except FollowonError:
             raise
         except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
-            reason = _show_attr(f"{type(exc).__name__}: {exc}", 100)
-            raise _damaged(path, f"its contents do not fit {cls.__name__} ({reason})") from None
+            reason = one_line(f"{type(exc).__name__}: {exc}", 100)
+            raise damaged_fit(path, f"its contents do not fit {cls.__name__} ({reason})") from None
         return model
 
     def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:

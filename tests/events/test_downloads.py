@@ -246,6 +246,7 @@ def csis_file(tmp_path: Path, fmt: str, rows: list[dict[str, str]]) -> Path:
             "1000-01-01 is outside the dates followon reads (1900-01-01 … 2199-12-31); check the year.",
         ),
         ("2024/05/30", "'2024/05/30' is not a date (YYYY-MM-DD)."),
+        ("NaN", "'NaN' marks a missing value; every CSIS event needs a date (YYYY-MM-DD)."),
     ],
 )
 def test_bad_csis_date_is_one_line(tmp_path: Path, fmt: str, date: str, message: str) -> None:

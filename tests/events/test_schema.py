@@ -397,3 +397,14 @@ def test_parquet_dates_outside_the_range_are_refused(tmp_path: Path) -> None:
         f"{path}, row 1 (line 2), column 'date': 1000-01-01 is outside the dates followon "
         "reads (1900-01-01 … 2199-12-31); check the year."
     )
+
+
+def test_runaway_quote_in_a_large_file_is_named(tmp_path: Path) -> None:
+    rows = "".join(f"e{i},summit,,2019-02-27,,,news,\n" for i in range(8000))
+    path = write(tmp_path, 'a,summit,,2019-02-27,,,"news,\n' + rows)
+    with pytest.raises(DataError) as info:
+        fo.read_events(path)
+    assert str(info.value) == (
+        f"{path}, line 2: a value starting on this line is too long to read (field larger than "
+        "field limit (131072)); a stray '\"' may have merged the lines after it."
+    )

@@ -65,9 +65,12 @@ def _scan_csv(path: Path, text: str, row_start: re.Pattern[str] | None) -> None:
     """
     lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    while header is not None and not any(h.strip() for h in header):
-        header = next(reader, None)  # leading blank lines (the CNS export may have one)
+    try:
+        header = next(reader, None)
+        while header is not None and not any(h.strip() for h in header):
+            header = next(reader, None)  # leading blank lines (the CNS export may have one)
+    except csv.Error as exc:
+        raise DataError(f"{path}: the header cannot be read ({exc}).") from None
     if header is None:
         return
     names = [h.strip() for h in header]
@@ -89,7 +92,16 @@ def _scan_csv(path: Path, text: str, row_start: re.Pattern[str] | None) -> None:
     merged: tuple[int, int] | None = None
     rows = 0
     prev = reader.line_num
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a value over csv's field limit (128 KiB): a runaway quote
+            raise DataError(
+                f"{path}, line {prev + 1}: a value starting on this line is too long to read "
+                f"({exc}); a stray '\"' may have merged the lines after it."
+            ) from None
         start, end = prev + 1, reader.line_num
         prev = end
         if not rec:
@@ -496,8 +508,13 @@ def _csis_frame(path: Path) -> pd.DataFrame:
 
 def _csis_date(value: Any, where: str) -> pd.Timestamp:
     text = _cell(value)
-    if not text or text.lower() in NA_TOKENS:
+    if not text:
         raise DataError(f"{where}: empty; every CSIS event needs a date (YYYY-MM-DD).")
+    if text.lower() in NA_TOKENS:
+        raise DataError(
+            f"{where}: '{show(text)}' marks a missing value; every CSIS event needs a date "
+            "(YYYY-MM-DD)."
+        )
     try:
         day = dt.datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:

@@ -367,3 +367,19 @@ def test_csis_folder_is_one_line(tmp_path: Path, name: str) -> None:
     with pytest.raises(DataError) as info:
         fo.read_csis_provocations(path)
     assert str(info.value) == f"{path}: is a folder, not a file; give the path of the file itself."
+
+
+def test_nti_workbook_row_pasted_twice_is_refused(tmp_path: Path) -> None:
+    path = nti_workbook(tmp_path / "cns.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Missile Tests"]
+    for i in range(3, ws.max_row + 1):
+        ws.cell(row=i, column=1).value = i - 2  # F1 as values (Excel caches the formulas')
+    ws.append([c.value for c in ws[5]])  # data row 3 pasted again at the end
+    wb.save(path)
+    with pytest.raises(DataError) as info:
+        fo.read_cns_missile_database(path)
+    assert str(info.value) == (
+        f"{path}, row 7: repeats row 3 exactly (1 repeated row(s) in the file); delete the "
+        "copies (each CNS row is one missile, so a copy adds a missile)."
+    )

@@ -408,3 +408,26 @@ def test_runaway_quote_in_a_large_file_is_named(tmp_path: Path) -> None:
         f"{path}, line 2: a value starting on this line is too long to read (field larger than "
         "field limit (131072)); a stray '\"' may have merged the lines after it."
     )
+
+
+def test_parquet_count_past_2_63_is_refused(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "event_id": ["x1"],
+            "type": ["missile_launch"],
+            "date": ["2020-01-01"],
+            "source": ["jcs"],
+            "count": pa.array([2**64 - 1], pa.uint64()),
+        }
+    )
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(DataError) as info:
+        fo.read_events(path)
+    assert str(info.value) == (
+        f"{path}, row 1 (line 2), column 'count': '18446744073709551615' is too large; a count "
+        "is a whole number from 0 to 9223372036854775807 (2^63 − 1)."
+    )

@@ -107,7 +107,8 @@ def _scan_csv(path: Path, text: str, row_start: re.Pattern[str] | None) -> None:
         if not rec:
             continue
         rows += 1
-        if len(rec) > len(header) and any(v.strip() for v in rec[len(header) :]):
+        extra = rec[len(header) :]
+        if merged is None and any(v.strip() for v in extra):
             raise DataError(
                 f"{path}, line {start}: {len(rec)} values but the header has {len(header)} "
                 "columns; quote a value that contains a comma."

@@ -48,12 +48,12 @@ import xarray as xr
 from followon._version import __version__
 from followon.errors import (
     ConvergenceWarning,
-    DifferentDataError,
-    DifferentModelError,
+    FollowonError,
     ModelError,
     did_you_mean,
 )
 from followon.exposure.table import ExposureTable
+from followon.hazard.fitfile import damaged_fit, one_line, open_fit
 from followon.hazard.probability import (
     check_horizons,
     delay_summary,
@@ -105,36 +105,6 @@ def check_fit_args(table: object, *, draws: int = 1, tune: int = 0, chains: int 
         )
     if draws < 1 or chains < 1 or tune < 0:
         raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
-
-
-def open_fit(
-    cls: type, path: str | Path, table: ExposureTable
-) -> tuple[xr.DataTree, dict[str, Any]]:
-    """Read a saved fit; check it is a ``cls`` fit of ``table``; return it and its parameters.
-
-    Raises
-    ------
-    DifferentModelError
-        The file holds a fit of another model class.
-    DifferentDataError
-        ``table`` is not the exposure table the fit was made on.
-    """
-    with xr.open_datatree(path) as opened:
-        tree = opened.load()
-    attrs = tree.attrs
-    if attrs.get("model_class") != cls.__name__:
-        raise DifferentModelError(
-            f"{path}: holds a {attrs.get('model_class', 'non-followon')} fit, not a "
-            f"{cls.__name__}; load it with that class."
-        )
-    if attrs.get("table_sha256") != table.sha256():
-        raise DifferentDataError(
-            f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
-            f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
-            "differ. Refit, or rebuild the table the fit was made on "
-            f"({attrs.get('table_spec')})."
-        )
-    return tree, json.loads(attrs["params"])
 
 
 def convergence_gate(idata: xr.DataTree, who: str) -> pd.DataFrame:
@@ -705,14 +675,28 @@ class HazardModel(ABC):
             The file holds a fit of another model class.
         DifferentDataError
             ``table`` is not the exposure table the fit was made on.
+        ModelError
+            The file is missing, not a followon fit, or damaged (see :func:`open_fit`).
         """
         tree, params = open_fit(cls, path, table)
-        model = cls(**cls._params_from_json(params))
+        try:
+            model = cls(**cls._params_from_json(params))
+        except FollowonError as exc:
+            raise damaged_fit(path, f"its parameters are refused ({exc})") from None
+        except (TypeError, ValueError, KeyError) as exc:
+            what = f"its parameters do not fit {cls.__name__} ({one_line(exc, 100)})"
+            raise damaged_fit(path, what) from None
         model.idata_ = tree
         model.table_ = table
         model.method_ = str(tree.attrs["method"])
-        model._restore(tree, table)
-        model.diagnostics_ = model._diagnose()
+        try:
+            model._restore(tree, table)
+            model.diagnostics_ = model._diagnose()
+        except FollowonError:
+            raise
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            reason = one_line(f"{type(exc).__name__}: {exc}", 100)
+            raise damaged_fit(path, f"its contents do not fit {cls.__name__} ({reason})") from None
         return model
 
     def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:

@@ -130,8 +130,8 @@ def atomic_folder(
     Raises
     ------
     OutputError
-        ``out_dir`` may not be replaced (see :func:`check_output_folder`) or its parent
-        folder cannot be created.
+        With ``kind``: ``out_dir`` may not be replaced (see :func:`check_output_folder`) or
+        its parent folder cannot be created (without ``kind``, the ``OSError`` itself).
     """
     out = Path(out_dir)
     if kind is not None:
@@ -141,6 +141,8 @@ def atomic_folder(
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     except OSError as exc:
+        if kind is None:
+            raise
         raise OutputError(
             f"{out_dir}: cannot be written ({exc.strerror or exc}); choose another --out folder."
         ) from None

@@ -127,6 +127,24 @@ def test_unwritable_places_are_one_line(tmp_path: Path) -> None:
         check_output_folder("/")
 
 
+def test_force_never_replaces_home_or_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = _thesis(tmp_path / "work" / "deeper")
+    monkeypatch.chdir(work)
+    for target in (".", "..", str(work)):
+        with pytest.raises(OutputError) as exc:
+            check_output_folder(target, force=True)
+        assert str(exc.value) == (
+            f"{target}: is the current folder or above it; followon never replaces it, even "
+            "with --force. Choose another --out folder."
+        )
+    monkeypatch.setenv("HOME", str(tmp_path / "work"))
+    with pytest.raises(OutputError, match="is your home folder; followon never replaces it"):
+        check_output_folder(Path.home(), force=True)
+    assert _untouched(work)
+
+
 def test_overlay_folders_keep_their_own_rule(tmp_path: Path) -> None:
     """``kind=None``: no marker, no check (the overlay decides with its own --replace)."""
     out = _thesis(tmp_path / "o")

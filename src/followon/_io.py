@@ -54,7 +54,8 @@ def check_output_folder(out_dir: str | Path, *, force: bool = False) -> Path:
 
     Allowed: a path that does not exist (its nearest existing parent must be a writable
     folder), an empty folder, or a folder carrying followon's marker (:data:`MARKER`), which is
-    replaced. Anything else only with ``force=True``.
+    replaced. Anything else only with ``force=True``; never the home folder, the current
+    folder or a folder above it.
 
     Raises
     ------
@@ -66,6 +67,21 @@ def check_output_folder(out_dir: str | Path, *, force: bool = False) -> Path:
     absolute = Path(os.path.abspath(out))
     if not absolute.name:
         raise OutputError(f"{out}: cannot be a results folder; choose a folder below it.")
+    if os.path.lexists(absolute) and absolute.is_dir() and not absolute.is_symlink():
+        resolved = absolute.resolve()
+        with contextlib.suppress(OSError, RuntimeError):  # no home folder
+            if resolved == Path.home().resolve():
+                raise OutputError(
+                    f"{out}: is your home folder; followon never replaces it, even with "
+                    "--force. Choose another --out folder."
+                )
+        with contextlib.suppress(OSError):  # no current folder
+            here = Path.cwd().resolve()
+            if resolved == here or resolved in here.parents:
+                raise OutputError(
+                    f"{out}: is the current folder or above it; followon never replaces it, "
+                    "even with --force. Choose another --out folder."
+                )
     if os.path.lexists(absolute) and not force:
         if absolute.is_symlink() or not absolute.is_dir():
             what = "a symbolic link" if absolute.is_symlink() else "a file"

@@ -165,6 +165,8 @@ def fits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         fitted.append(scenario.name)
         if "boom" in scenario.name:
             raise fo.ModelError(f"{scenario.name}: the sampler diverged")
+        if "bug" in scenario.name:
+            raise KeyError("oops")
         return scenario
 
     def write_results(result: Any, out_dir: Path, *, force: bool = False, **kw: Any) -> Path:
@@ -245,6 +247,15 @@ def test_run_keeps_completed_results_and_says_which_failed(
     assert f"a: report at {out / 'a' / 'report.md'}" in captured.out
     assert sorted(p.name for p in out.iterdir()) == ["a", "c"]
     assert (out / "a" / MARKER).is_file()
+    # a bug in one scenario is one line too, and the others still run
+    bug = _scenario(tmp_path, "bug")
+    assert main(["run", str(bug), str(a), "--out", str(tmp_path / "more")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"followon: error: {bug}: internal error: KeyError: 'oops' (run again with --debug for "
+        "the traceback, and please report it)",
+        f"followon: 1 of 2 scenarios written ({tmp_path / 'more' / 'a'}); failed: {bug} (fix "
+        "and run those again).",
+    ]
 
 
 # -- the CLI: the last resort ------------------------------------------------------------------
@@ -347,6 +358,10 @@ def test_console_script_broken_pipe_is_quiet() -> None:
         (
             ["backtest", "s.yaml", "--out", "o", "--seed", "1.5"],
             "followon backtest: error: argument --seed: '1.5' is not a random seed",
+        ),
+        (
+            ["data", "show", "--from", "2024-01-01\n"],
+            "followon data show: error: argument --from: '2024-01-01\\n' is not a date",
         ),
         (
             ["data", "add", "f.csv", "--observed-until", "2026-1-5"],

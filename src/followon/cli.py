@@ -264,7 +264,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if not several:
                 raise
             failed.append(path)
-            message = str(exc) if isinstance(exc, FollowonError) else _internal_error(exc)
+            known = isinstance(exc, FollowonError | OSError)  # bad input, or the environment
+            message = " ".join(str(exc).split()) if known else _internal_error(exc)
             if args.debug:
                 traceback.print_exc()
             prefix = "" if message.startswith(path) else f"{path}: "
@@ -310,16 +311,22 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIRST_DATE, LAST_DATE = "1900-01-01", "2199-12-31"
 """The dates a command-line argument may name."""
 
 
+def _shown(value: str) -> str:
+    """Show at most 40 characters of an argument, control characters escaped: one line."""
+    short = value if len(value) <= 40 else value[:40] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in short)
+
+
 def _date_arg(value: str) -> str:
     """Check a calendar date YYYY-MM-DD between FIRST_DATE and LAST_DATE (argparse type)."""
-    shown = value if len(value) <= 40 else value[:40] + "…"
+    shown = _shown(value)
     try:
-        if not _DATE_RE.match(value):
+        if not _DATE_RE.fullmatch(value):
             raise ValueError(value)
         pd.Timestamp(value)
     except ValueError:
@@ -337,7 +344,7 @@ def _int_arg(what: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
     """Make an argparse type: a whole number in [lo, hi], with a message saying what it is."""
 
     def parse(value: str) -> int:
-        shown = value if len(value) <= 40 else value[:40] + "…"
+        shown = _shown(value)
         bounds = f"from {lo} to {hi}" if hi is not None else f"≥ {lo}"
         try:
             number = int(value.strip())

@@ -225,17 +225,29 @@ def write_results(
     *,
     save_models: bool = True,
     figures: bool = True,
+    force: bool = False,
 ) -> Path:
     """Write the results folder ``out_dir`` atomically and return its path.
 
     Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``hazard_curves.csv``,
     ``diagnostics.csv``, ``bayes_factors.csv``, ``parameters.csv``, ``forecast.json``,
-    ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png`` and ``models/*.nc``.
-    Everything is written to a temporary sibling folder first and moved into place at the end, so a
-    failure leaves no half-written folder (and an existing folder is only replaced whole).
+    ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png``, ``models/*.nc`` and the
+    marker ``.followon-results``. Everything is written to a temporary sibling folder first and
+    moved into place at the end, so a failure leaves no half-written folder (and an existing
+    folder is only replaced whole).
+
+    An existing ``out_dir`` is replaced only if it is empty or a results folder followon wrote
+    (it carries the marker); a file or any other folder is refused and left untouched unless
+    ``force=True``.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` exists and is not a followon results folder (and ``force`` is false), or
+        cannot be created.
     """
     out = Path(out_dir)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind="scenario", force=force) as tmp:
         result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)

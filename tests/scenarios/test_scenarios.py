@@ -232,6 +232,7 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
         "scenario.yaml",
         "models",
         "bayes_factors.csv",
+        "parameters.csv",
         "figures",
     }
     record = json.loads((out / "forecast.json").read_text())

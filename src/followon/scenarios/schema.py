@@ -1,24 +1,38 @@
 """The scenario file: a question, its trigger, outcomes, horizons and competing hypotheses.
 
-YAML, read with ``yaml.safe_load`` only, validated with pydantic (unknown keys rejected with a
-"did you mean"). Models are chosen by registered name (:data:`MODELS`), never by import path.
-See ``docs/scenarios.md`` for the format with an example.
+YAML, read by a safe reader of its own (:func:`_read_yaml`: plain values only, bounded aliases
+and nesting, no duplicate keys, no octal surprises), validated with pydantic (unknown keys
+rejected with a "did you mean"). Models are chosen by registered name (:data:`MODELS`), never
+by import path. See ``docs/scenarios.md`` for the format with an example.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import itertools
+import re
+import reprlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.functional_validators import AfterValidator
 
 from followon.errors import ModelError, ScenarioError, did_you_mean
-from followon.events.schema import MISSILE_CLASSES, known_event_type
+from followon.events.schema import MISSILE_CLASSES, event_types, known_event_type
 from followon.exposure.outcomes import Outcome
 from followon.hazard.registry import MODELS
 
@@ -34,8 +48,33 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _event_type(value: str, info: ValidationInfo) -> str:
+    """Check a ``type`` against the registered types (read once per file: see load_scenario)."""
+    known = (info.context or {}).get("event_types")
+    if known is not None and value in known:
+        return value
+    return known_event_type(value)
+
+
 # the catalog's own vocabulary: the built-in EVENT_TYPES and types declared by overlay files
-EventType = Annotated[str, AfterValidator(known_event_type)]
+EventType = Annotated[str, AfterValidator(_event_type)]
+
+
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2262, 4, 11)
+"""The dates a scenario may name: pandas' nanosecond timestamps end on 11 April 2262."""
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"{value} is outside the dates followon handles, {FIRST_DAY} to {LAST_DAY}"
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+"""A date between :data:`FIRST_DAY` and :data:`LAST_DAY`."""
 
 
 class _Strict(BaseModel):
@@ -47,8 +86,8 @@ class DataSpec(_Strict):
 
     catalog: Literal["dprk"] | None = None
     file: str | None = None
-    start: dt.date
-    observed_until: dt.date | None = None
+    start: Day
+    observed_until: Day | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DataSpec:
@@ -62,8 +101,8 @@ class TriggerSpec(_Strict):
 
     event_id: str | None = None
     type: EventType | None = None
-    date: dt.date | None = None
-    end_date: dt.date | None = None
+    date: Day | None = None
+    end_date: Day | None = None
     tags: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -100,7 +139,7 @@ class OutcomeSpec(_Strict):
         for s in value:
             if s not in MISSILE_CLASSES:
                 raise ValueError(
-                    f"unknown missile class '{s}'{did_you_mean(s, MISSILE_CLASSES)}; allowed: "
+                    f"unknown missile class '{_clip(s)}'{_hint(s, MISSILE_CLASSES)}; allowed: "
                     f"{', '.join(MISSILE_CLASSES)}"
                 )
         return value
@@ -157,8 +196,14 @@ class EraSpec(_Strict):
     """A user-declared span (e.g. the 2018-19 moratorium)."""
 
     name: str
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EraSpec:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class PriorSpec(_Strict):
@@ -182,7 +227,7 @@ class HypothesisSpec(_Strict):
     season: Literal["quarter", "month"] | None = None
     eras: list[EraSpec] = Field(default_factory=list)
     trend_df: int | None = Field(None, ge=1)
-    priors: PriorSpec = PriorSpec()
+    priors: PriorSpec = Field(default_factory=PriorSpec)
     sampler: str = "auto"
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -191,7 +236,7 @@ class HypothesisSpec(_Strict):
     def _registered(cls, value: str) -> str:
         if value not in MODELS:
             raise ValueError(
-                f"unknown model '{value}'{did_you_mean(value, MODELS)}; registered: "
+                f"unknown model '{_clip(value)}'{_hint(value, MODELS)}; registered: "
                 f"{', '.join(MODELS)}"
             )
         return value
@@ -202,14 +247,14 @@ class HypothesisSpec(_Strict):
         samplers = model_cls.samplers
         if self.sampler not in samplers:
             raise ValueError(
-                f"sampler '{self.sampler}'{did_you_mean(self.sampler, samplers)} is not "
+                f"sampler '{_clip(self.sampler)}'{_hint(self.sampler, samplers)} is not "
                 f"available for model {self.model}; use one of {', '.join(samplers)}"
             )
         allowed = model_cls.options
         for key in self.options:
             if key not in allowed:
                 raise ValueError(
-                    f"options: '{key}'{did_you_mean(key, allowed)} is not a setting of model "
+                    f"options: '{_clip(key)}'{_hint(str(key), allowed)} is not a setting of model "
                     f"{self.model}; allowed: {', '.join(allowed) or 'none'}"
                 )
         if not model_cls.accepts_priors and "priors" in self.model_fields_set:
@@ -235,18 +280,28 @@ class HypothesisSpec(_Strict):
                 f"the {self.model} model times the first outcome after each trigger; give one "
                 "triggers entry, e.g. triggers: [{type: plenary_meeting}]"
             )
+        for key, value in self.options.items():
+            kind = _option_kinds(model_cls).get(key)
+            if kind == "number" and not _is_number(value):
+                raise ValueError(f"options: {key} must be a number, not {_clip(repr(value))}")
+            if kind == "numbers" and not (
+                isinstance(value, (list, tuple)) and value and all(map(_is_number, value))
+            ):
+                raise ValueError(
+                    f"options: {key} must be a list of numbers, not {_clip(repr(value))}"
+                )
         try:  # typed options: a bad value fails here, at load time, not inside fit
             self.build_model(log_likelihood=False).check_params()
         except ModelError as exc:
-            raise ValueError(str(exc).rstrip(".")) from None
-        except TypeError as exc:
-            raise ValueError(f"options: {exc}") from None
+            raise ValueError(_clip_inputs(str(exc).rstrip("."), self.options.values())) from None
+        except (TypeError, ValueError) as exc:
+            raise ValueError(_clip_inputs(f"options: {exc}", self.options.values())) from None
         return self
 
     def build_model(self, *, log_likelihood: bool = True) -> Any:
         """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
         model_cls = MODELS[self.model]
-        accepted = model_cls.get_param_names()
+        accepted = _param_names(model_cls)
         kwargs: dict[str, Any] = dict(self.options)
         if model_cls.accepts_priors:
             p = self.priors
@@ -268,13 +323,42 @@ class HypothesisSpec(_Strict):
 _NUMBER_WORDS = {2: "two", 3: "three"}
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@functools.cache
+def _option_kinds(model_cls: Any) -> dict[str, str]:
+    """Return ``option → "number" | "numbers"`` for the options with numeric defaults."""
+    kinds: dict[str, str] = {}
+    for name, param in inspect.signature(model_cls).parameters.items():
+        default = param.default
+        if _is_number(default):
+            kinds[name] = "number"
+        elif isinstance(default, tuple) and default and all(map(_is_number, default)):
+            kinds[name] = "numbers"
+    return kinds
+
+
+@functools.cache
+def _param_names(model_cls: Any) -> frozenset[str]:
+    """Return the model's constructor arguments (inspected once per class, not per item)."""
+    return frozenset(model_cls.get_param_names())
+
+
 class WhatIfSpanSpec(_Strict):
     """A future span (e.g. a planned exercise) for a what-if forecast."""
 
     type: EventType
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WhatIfSpanSpec:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class WhatIfSpec(_Strict):
@@ -298,7 +382,7 @@ class SamplingSpec(_Strict):
     draws: int = Field(1000, ge=1)
     tune: int = Field(1000, ge=0)
     chains: int = Field(4, ge=1)
-    random_seed: int | None = None
+    random_seed: int | None = Field(None, ge=0, le=2**32 - 1)
 
 
 class Scenario(_Strict):
@@ -306,7 +390,7 @@ class Scenario(_Strict):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     question: str
-    as_of: dt.date
+    as_of: Day
     data: DataSpec
     trigger: TriggerSpec
     outcomes: list[OutcomeSpec] = Field(min_length=1)
@@ -334,12 +418,22 @@ class Scenario(_Strict):
             ("outcomes", self.outcomes),
             ("what_if", self.what_if),
         ):
-            ids = [i.id for i in items]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{what}: id '{dupes[0]}' is used twice; ids must be unique")
+            seen: set[str] = set()
+            for item in items:  # a set, not list.count: files may hold thousands of ids
+                if item.id in seen:
+                    raise ValueError(
+                        f"{what}: id '{_clip(item.id)}' is used twice; ids must be unique"
+                    )
+                seen.add(item.id)
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
+        last = max(d for d in (self.as_of, self.trigger.date, self.trigger.end_date) if d)
+        longest = max(self.horizons_days)
+        if longest > (LAST_DAY - last).days:
+            raise ValueError(
+                f"horizons_days: {longest} days after {last} is past {LAST_DAY}, the last date "
+                f"followon handles (dates run from {FIRST_DAY} to {LAST_DAY})"
+            )
         return self
 
 
@@ -349,7 +443,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{_clip(part)}" if out else _clip(part)
     return out
 
 
@@ -386,29 +480,257 @@ def _explain(error: Any) -> str:
             else []
         )
         key = str(loc[-1])
-        hint = did_you_mean(key, allowed)
-        return f"{path}: unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
+        hint = _hint(key, allowed)
+        return f"{path}: unknown key '{_clip(key)}'{hint}; allowed: {', '.join(allowed)}"
     if kind == "missing":
         return f"{path}: missing; this key is required"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        value = str(error.get("input"))
+        value = _clip(error.get("input"))
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
-        return (
-            f"{path}: '{value}' is not allowed{did_you_mean(value, options)}; expected {expected}"
-        )
-    message = error["msg"].removeprefix("Value error, ")
+        return f"{path}: '{value}' is not allowed{_hint(value, options)}; expected {expected}"
+    message = _clip_inputs(error["msg"].removeprefix("Value error, "), [error.get("input")])
     return f"{path}: {message}" if path else message
 
 
-class _Loader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that leaves dates as text, so pydantic checks them with a key path."""
+# --- reading YAML -----------------------------------------------------------------------
+
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists a scenario file may use (a scenario needs about 7)."""
+
+MAX_ALIAS_VALUES = 10_000
+"""Values that aliases (``*name``) may repeat in all; a "billion laughs" file repeats 10⁹."""
+
+_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep; a scenario needs fewer than 10"
+
+SHOWN_CHARS = 80
+"""Characters of user input an error message shows at most (longer input is cut with …)."""
+
+_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_BOOL, _NULL, _MERGE = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = SHOWN_CHARS
+_SHORT.maxlevel = 2
 
 
-_Loader.yaml_implicit_resolvers = {
+def _hint(value: str, allowed: Any) -> str:
+    """``did_you_mean`` for input short enough to be a near miss."""
+    return did_you_mean(value, allowed) if len(value) <= SHOWN_CHARS else ""
+
+
+def _clip_inputs(message: str, values: Any) -> str:
+    """Cut the long text values a message quotes to :data:`SHOWN_CHARS` characters."""
+    for value in values:
+        for text in (value, repr(value)) if isinstance(value, str) else ():
+            if len(text) > SHOWN_CHARS:
+                message = message.replace(text, _clip(text))
+    return message
+
+
+def _clip(value: object, limit: int = SHOWN_CHARS) -> str:
+    """Return user input as text of at most ``limit`` characters (cut with …)."""
+    text = value if isinstance(value, str) else _SHORT.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tag(tag: str) -> str:
+    return _clip(tag.replace("tag:yaml.org,2002:", "!!"))
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 implicit types, except timestamps: dates stay text for pydantic (with a path)."""
+
+
+_Resolver.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = dict(_Resolver.yaml_implicit_resolvers)
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+
+
+class _Refused(Exception):
+    """A YAML construct a scenario file may not use; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Merge:
+    """The merge key ``<<`` (its value's keys fill in the keys the mapping does not set)."""
+
+
+class _Frame:
+    """A mapping or list being read: its items so far and how many values it expands to."""
+
+    __slots__ = ("anchor", "items", "key", "key_line", "line", "lines", "merges", "size")
+
+    def __init__(self, items: dict[Any, Any] | list[Any], anchor: str | None, line: int) -> None:
+        self.items, self.anchor, self.line, self.size = items, anchor, line, 1
+        self.key: Any = _Frame  # _Frame: expecting a key
+        self.key_line = line
+        self.lines: dict[Any, int] = {}
+        self.merges: list[dict[Any, Any]] = []
+
+    def add(self, value: Any, size: int, line: int) -> None:
+        self.size += size
+        items = self.items
+        if self.key is _Frame and isinstance(items, dict):
+            if isinstance(value, (dict, list)):
+                raise _Refused(line, "a key must be a single value, not a list or a mapping")
+            self.key, self.key_line = value, line
+            return
+        if isinstance(value, _Merge):
+            raise _Refused(line, "'<<' is YAML's merge key; quote it to write the text '<<'")
+        if isinstance(items, list):
+            items.append(value)
+        else:
+            key, self.key = self.key, _Frame
+            if isinstance(key, _Merge):
+                merged = value if isinstance(value, list) else [value]
+                if not all(isinstance(m, dict) for m in merged):
+                    raise _Refused(self.key_line, "'<<' merges a mapping or a list of mappings")
+                self.merges.extend(merged)
+                return
+            if key in self.lines:
+                raise _Refused(
+                    self.key_line,
+                    f"key '{_clip(key)}' is given twice (lines {self.lines[key]} and "
+                    f"{self.key_line}); keep one",
+                )
+            self.lines[key] = self.key_line
+            items[key] = value
+
+    def value(self) -> dict[Any, Any] | list[Any]:
+        items = self.items
+        if isinstance(items, dict) and self.merges:
+            for merged in self.merges:  # explicit keys win, then the first merged mapping
+                for k, v in merged.items():
+                    items.setdefault(k, v)
+        return items
+
+
+def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
+    text, tag = event.value, event.tag
+    plain = tag is None and event.implicit[0]
+    if plain:
+        resolvers = _IMPLICIT.get(text[:1])
+        if resolvers is None:  # a letter no implicit type starts with: text (most keys)
+            return text
+        if _DECIMAL.fullmatch(text):
+            return int(text)
+        if text[:1] in "+-0" and _LEADING_ZERO.fullmatch(text):
+            raise _Refused(line, _leading_zero(text))
+        tag = next((t for t, regexp in resolvers if regexp.match(text)), _STR)
+    elif tag is None or tag == "!":
+        tag = _STR
+    elif tag == _INT and _LEADING_ZERO.fullmatch(text):
+        raise _Refused(line, _leading_zero(text))
+    if tag == _STR:
+        return text
+    if tag == _MERGE:
+        return _Merge()
+    if tag == _NULL:
+        return None
+    node = yaml.ScalarNode(tag, text)
+    if tag == _INT:
+        return _CONSTRUCT.construct_yaml_int(node)
+    if tag == _FLOAT:
+        return _CONSTRUCT.construct_yaml_float(node)
+    if tag == _BOOL:
+        return _CONSTRUCT.construct_yaml_bool(node)
+    raise _Refused(line, f"the tag {_tag(tag)} is not supported here")
+
+
+def _leading_zero(text: str) -> str:
+    return (
+        f"{_clip(text)} has a leading zero, which YAML may read as an octal number; write "
+        f"{int(text.replace('_', ''))} (or quote it, '{_clip(text)}', if it is text)"
+    )
+
+
+def _read_yaml(text: str) -> Any:
+    """Parse one YAML document into plain Python values, refusing what is unsafe or ambiguous.
+
+    The YAML 1.1 types of ``yaml.safe_load`` (dates stay text), with limits: nesting up to
+    :data:`MAX_DEPTH`, aliases repeating at most :data:`MAX_ALIAS_VALUES` values in all (so
+    a "billion laughs" file fails at once), no key given twice in a mapping, no integer with
+    a leading zero (``030`` is octal 24 in YAML 1.1), only the standard tags.
+
+    Raises
+    ------
+    _Refused
+        With the 1-based line.
+    yaml.YAMLError
+        Not YAML.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int] | None] = {}  # None: the anchored value is still open
+    repeated = 0
+    documents = 0
+    root: Any = None
+    events: Iterator[Any] = yaml.parse(text, Loader=loader)
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+            line = event.start_mark.line + 1
+            if kind is yaml.ScalarEvent:
+                value, size = _scalar(event, line), 1
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, size)
+            else:
+                name = event.anchor
+                if name not in anchors:
+                    raise _Refused(line, f"alias *{_clip(name)} is not defined before its use")
+                target = anchors[name]
+                if target is None:
+                    raise _Refused(line, f"alias *{_clip(name)} is used inside its own value")
+                value, size = target
+                repeated += size
+                if repeated > MAX_ALIAS_VALUES:
+                    raise _Refused(
+                        line,
+                        f"aliases (*{_clip(name)}) repeat more than {MAX_ALIAS_VALUES:,} "
+                        "values; write the values out",
+                    )
+            if stack:
+                stack[-1].add(value, size, line)
+            elif isinstance(value, _Merge):
+                raise _Refused(line, "'<<' is YAML's merge key; quote it to write the text '<<'")
+            else:
+                root = value
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            line = event.start_mark.line + 1
+            mapping = kind is yaml.MappingStartEvent
+            if event.tag not in (None, "!", _MAP if mapping else _SEQ):
+                raise _Refused(line, f"the tag {_tag(event.tag)} is not supported here")
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(line, _TOO_DEEP)
+            if event.anchor is not None:
+                anchors[event.anchor] = None
+            stack.append(_Frame({} if mapping else [], event.anchor, line))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            value = frame.value()
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (value, frame.size)
+            if stack:
+                stack[-1].add(value, frame.size, frame.line)
+            else:
+                root = value
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Refused(
+                    event.start_mark.line + 1,
+                    "a second YAML document ('---'); a scenario file holds one mapping",
+                )
+    return root
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -426,10 +748,15 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
-        # _Loader is a yaml.SafeLoader subclass: exactly as safe as yaml.safe_load
-        content = yaml.load(raw.decode("utf-8"), Loader=_Loader)
+        content = _read_yaml(raw.decode("utf-8"))
+    except _Refused as exc:
+        raise ScenarioError(f"{path}: line {exc.line}: {exc}.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
+        if where is not None and "nesting depth" in str(getattr(exc, "problem", "")):
+            raise ScenarioError(  # libyaml's own limit (1000) on flow collections
+                f"{path}: line {where.line + 1}: {_TOO_DEEP}."
+            ) from None
         line = f" (line {where.line + 1})" if where is not None else ""
         raise ScenarioError(
             f"{path}: not a YAML file{line}; a scenario is a YAML mapping."
@@ -437,7 +764,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(content, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, question, ...).")
     try:
-        scenario = Scenario.model_validate(content)
+        scenario = Scenario.model_validate(content, context={"event_types": event_types()})
     except ValidationError as exc:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]  # a misspelled key explains the "missing" error of the right one

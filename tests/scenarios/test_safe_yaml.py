@@ -215,3 +215,67 @@ def test_values_out_of_range(tmp_path: Path, old: str, new: str, message: str) -
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
     assert refused(path) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "cut_days: [0, 30, 60]",
+            "cut_days: [0, 30, 100000000000000000000]",
+            "hypotheses[1].triggers[0].cut_days: must end at 132318 days or sooner (the dates "
+            "followon handles).",
+        ),
+        (
+            "    sampler: exact\n",
+            "    sampler: exact\n    spans: [{type: military_exercise, lead_days: 10000000000}]\n",
+            "hypotheses[1].spans[0].lead_days: Input should be less than or equal to 132318.",
+        ),
+        (
+            "    sampler: exact\n",
+            "    sampler: exact\n    self_excitation: {cut_days: [5, 1]}\n",
+            "hypotheses[1].self_excitation.cut_days: must be at least two increasing whole numbers "
+            "of days, e.g. [0, 30, 60].",
+        ),
+        (
+            "    sampler: exact\n",
+            "    sampler: exact\n    trend_df: 100000000\n",
+            "hypotheses[1].trend_df: Input should be less than or equal to 50.",
+        ),
+        (
+            "    sampler: exact\n",
+            "    sampler: exact\n    priors: {beta_sd: .inf}\n",
+            "hypotheses[1].priors.beta_sd: Input should be a finite number.",
+        ),
+        (
+            "draws: 500",
+            "draws: 100000000000000000000",
+            "sampling.draws: Input should be less than or equal to 1000000.",
+        ),
+    ],
+    ids=["cut-days", "lead-days", "self-excitation-cuts", "trend-df", "infinite-prior", "draws"],
+)
+def test_sizes_that_would_overflow_or_hang(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    assert old in GOOD
+    path = write(tmp_path, GOOD.replace(old, new, 1))
+    assert refused(path) == f"{path}: {message}"
+
+
+def test_long_filter_values_are_cut_in_run_errors(tmp_path: Path) -> None:
+    from followon.scenarios.build import check_scenario
+
+    long = "y" * 5000
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "{type: politburo_meeting, cut_days",
+            f"{{type: politburo_meeting, tags: [{long}], cut_days",
+        ),
+    )
+    with pytest.raises(ScenarioError) as info:
+        check_scenario(fo.load_scenario(path))
+    message = str(info.value)
+    assert message.startswith(f"{path}: outcome 'any_missile', hypothesis 'politburo': ")
+    assert "y" * 81 not in message and "y…" in message and len(message) < 600

@@ -73,6 +73,9 @@ def _in_range(value: dt.date) -> dt.date:
     return value
 
 
+MAX_DAYS = (LAST_DAY - FIRST_DAY).days
+"""Longest span in days a scenario may name (cut points, lead and lag days, blocks)."""
+
 Day = Annotated[dt.date, AfterValidator(_in_range)]
 """A date between :data:`FIRST_DAY` and :data:`LAST_DAY`."""
 
@@ -145,6 +148,16 @@ class OutcomeSpec(_Strict):
         return value
 
 
+def _check_cuts(value: list[int]) -> list[int]:
+    if len(value) < 2 or any(b <= a for a, b in itertools.pairwise(value)):
+        raise ValueError("must be at least two increasing whole numbers of days, e.g. [0, 30, 60]")
+    if value[0] < 0:
+        raise ValueError("must start at 0 or later")
+    if value[-1] > MAX_DAYS:
+        raise ValueError(f"must end at {MAX_DAYS} days or sooner (the dates followon handles)")
+    return value
+
+
 class TriggerWindowSpec(_Strict):
     """A trigger-window covariate (see :class:`followon.TriggerWindows`)."""
 
@@ -159,21 +172,15 @@ class TriggerWindowSpec(_Strict):
     @field_validator("cut_days")
     @classmethod
     def _cuts(cls, value: list[int]) -> list[int]:
-        if len(value) < 2 or any(b <= a for a, b in itertools.pairwise(value)):
-            raise ValueError(
-                "must be at least two increasing whole numbers of days, e.g. [0, 30, 60]"
-            )
-        if value[0] < 0:
-            raise ValueError("must start at 0 or later")
-        return value
+        return _check_cuts(value)
 
 
 class SpanSpec(_Strict):
     """A span-in-progress covariate (see :class:`followon.Spans`)."""
 
     type: EventType
-    lead_days: int = Field(0, ge=0)
-    lag_days: int = Field(0, ge=0)
+    lead_days: int = Field(0, ge=0, le=MAX_DAYS)
+    lag_days: int = Field(0, ge=0, le=MAX_DAYS)
     tags: list[str] = Field(default_factory=list)
     where: dict[str, list[str]] = Field(default_factory=dict)
     name: str | None = None
@@ -182,8 +189,13 @@ class SpanSpec(_Strict):
 class SelfExcitationSpec(_Strict):
     """Self-excitation: a decaying sum (``decay_days``) and/or days-since-last bins."""
 
-    decay_days: float | None = Field(None, gt=0)
+    decay_days: float | None = Field(None, gt=0, le=MAX_DAYS)
     cut_days: list[int] | None = None
+
+    @field_validator("cut_days")
+    @classmethod
+    def _cuts(cls, value: list[int] | None) -> list[int] | None:
+        return None if value is None else _check_cuts(value)
 
     @model_validator(mode="after")
     def _something(self) -> SelfExcitationSpec:
@@ -206,13 +218,16 @@ class EraSpec(_Strict):
         return self
 
 
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class PriorSpec(_Strict):
     """Prior settings of a hypothesis' model."""
 
-    baseline_shape: float = Field(2.0, gt=0)
-    baseline_mean: float | None = Field(None, gt=0)
-    beta_sd: float = Field(1.0, gt=0)
-    beta_priors: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    baseline_shape: float = Field(2.0, gt=0, allow_inf_nan=False)
+    baseline_mean: float | None = Field(None, gt=0, allow_inf_nan=False)
+    beta_sd: float = Field(1.0, gt=0, allow_inf_nan=False)
+    beta_priors: dict[str, tuple[Finite, Finite]] = Field(default_factory=dict)
 
 
 class HypothesisSpec(_Strict):
@@ -226,7 +241,7 @@ class HypothesisSpec(_Strict):
     self_excitation: SelfExcitationSpec | None = None
     season: Literal["quarter", "month"] | None = None
     eras: list[EraSpec] = Field(default_factory=list)
-    trend_df: int | None = Field(None, ge=1)
+    trend_df: int | None = Field(None, ge=1, le=50)
     priors: PriorSpec = Field(default_factory=PriorSpec)
     sampler: str = "auto"
     options: dict[str, Any] = Field(default_factory=dict)
@@ -373,15 +388,15 @@ class CompareSpec(_Strict):
 
     method: Literal["lfo", "psis-loo"] = "lfo"
     origins: int = Field(4, ge=1, le=50)
-    block_days: int = Field(180, ge=7)
+    block_days: int = Field(180, ge=7, le=MAX_DAYS)
 
 
 class SamplingSpec(_Strict):
     """MCMC settings (the exact path uses ``draws × chains`` independent draws)."""
 
-    draws: int = Field(1000, ge=1)
-    tune: int = Field(1000, ge=0)
-    chains: int = Field(4, ge=1)
+    draws: int = Field(1000, ge=1, le=1_000_000)
+    tune: int = Field(1000, ge=0, le=1_000_000)
+    chains: int = Field(4, ge=1, le=100)
     random_seed: int | None = Field(None, ge=0, le=2**32 - 1)
 
 
@@ -527,6 +542,14 @@ def _clip_inputs(message: str, values: Any) -> str:
             if len(text) > SHOWN_CHARS:
                 message = message.replace(text, _clip(text))
     return message
+
+
+def _clip_words(message: str) -> str:
+    """Cut every run of more than :data:`SHOWN_CHARS` non-space characters (quoted input)."""
+    return _LONG_WORD.sub(lambda m: _clip(m[0]), message)
+
+
+_LONG_WORD = re.compile(rf"\S{{{SHOWN_CHARS + 1},}}")
 
 
 def _clip(value: object, limit: int = SHOWN_CHARS) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from followon import load_scenario
 from followon.errors import ScenarioError
-from followon.scenarios.schema import _read_yaml
+from followon.scenarios.safe_yaml import read_yaml
 
 HEAD = """\
 name: many
@@ -63,7 +63,7 @@ def main() -> None:
             path = Path(tmp) / f"many-{n}.yaml"
             path.write_text(HEAD + "".join(ITEM.format(i=i) for i in range(n)), encoding="utf-8")
             text = path.read_text(encoding="utf-8")
-            read = _median(lambda text=text: _read_yaml(text), args.repeats)
+            read = _median(lambda text=text: read_yaml(text), args.repeats)
             load = _median(lambda path=path: load_scenario(path), args.repeats)
             size = path.stat().st_size / 1e6
             print(f"{n:>10} {size:>5.1f} {read:>7.2f} {load:>7.2f} {load / n * 1000:>11.3f}")

@@ -196,7 +196,8 @@ def test_what_if_span_and_era_must_end_after_they_start(tmp_path: Path) -> None:
             "  - id: steady\n",
             "  - id: steady\n    model: weibull\n    triggers: [{type: summit}]\n"
             "    options: {shape_prior: [a, 1]}\n",
-            "hypotheses[0]: options: shape_prior must be a list of numbers, not ['a', 1].",
+            "hypotheses[0]: weibull: shape_prior must be (mean, sd) of log shape with sd > 0, "
+            "not ['a', 1].",
         ),
     ],
     ids=[

@@ -30,7 +30,8 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import HazardModel, get_model
-from followon.scenarios.schema import LAST_DAY, HypothesisSpec, Scenario, _clip, _clip_words
+from followon.scenarios.safe_yaml import clip, clip_words
+from followon.scenarios.schema import LAST_DAY, HypothesisSpec, Scenario
 
 QUICK_ORIGINS = 2
 """Leave-future-out blocks in quick mode (at most)."""
@@ -39,6 +40,7 @@ __all__ = [
     "ScenarioPlan",
     "check_scenario",
     "covariates_from_spec",
+    "fit_location",
     "hypothesis_model",
     "hypothesis_table",
     "lfo_block_starts",
@@ -65,7 +67,7 @@ def load_scenario_events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
         if not path.is_file():
             what = "is a folder" if path.is_dir() else "does not exist"
             raise ScenarioError(
-                f"{scenario.source_path}: data.file: {_clip(str(path))} {what}; give a CSV or "
+                f"{scenario.source_path}: data.file: {clip(str(path))} {what}; give a CSV or "
                 "Parquet event file (a relative path is read from the scenario's folder)."
             )
         return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
@@ -73,7 +75,7 @@ def load_scenario_events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
         raise ScenarioError(f"{scenario.source_path}: data: {exc}") from None
     except OSError as exc:
         raise ScenarioError(
-            f"{scenario.source_path}: data.file: cannot read {_clip(str(exc.filename))} "
+            f"{scenario.source_path}: data.file: cannot read {clip(str(exc.filename))} "
             f"({exc.strerror})."
         ) from None
 
@@ -92,7 +94,7 @@ def resolve_trigger(
                 else ""
             )
             raise ScenarioError(
-                f"{scenario.source_path}: trigger.event_id: '{_clip(spec.event_id)}' is not in "
+                f"{scenario.source_path}: trigger.event_id: '{clip(spec.event_id)}' is not in "
                 f"the event history{hint}."
             )
         row = hit.iloc[0]
@@ -184,7 +186,7 @@ def hypothesis_table(
     except DataError as exc:
         raise ScenarioError(
             f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': "
-            f"{_clip_words(str(exc))}"
+            f"{clip_words(str(exc))}"
         ) from None
 
 
@@ -230,7 +232,8 @@ class ScenarioPlan:
     blocks: dict[str, list[pd.Timestamp]]
 
 
-def _where(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
+def fit_location(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
+    """Return the prefix of a message about one fit: ``file: outcome 'o', hypothesis 'h' ...``."""
     return (
         f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}' (model {h.model}): "
     )
@@ -321,7 +324,7 @@ def check_scenario(
                 hypothesis_model(h, log_likelihood=False).validate(table)
             except ModelError as exc:
                 raise ScenarioError(
-                    f"{_where(scenario, outcome, h)}{_clip_words(str(exc))}"
+                    f"{fit_location(scenario, outcome, h)}{clip_words(str(exc))}"
                 ) from None
             tables[(o_spec.id, h.id)] = table
         comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
@@ -348,7 +351,7 @@ def check_scenario(
                     raise ScenarioError(
                         f"{where}: outcome '{outcome.id}', hypothesis '{h.id}', comparison "
                         f"block from {start:%Y-%m-%d}: the refit on the days before it fails: "
-                        f"{_clip_words(str(exc)).rstrip('.')}. Lower compare.origins or "
+                        f"{clip_words(str(exc)).rstrip('.')}. Lower compare.origins or "
                         "compare.block_days so that every block starts after the first such event."
                     ) from None
     return ScenarioPlan(events, data_sha, origin, hypothetical, trigger_desc, tables, blocks)

@@ -38,7 +38,7 @@ from followon.exposure import (
 )
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
-from followon.scenarios.build import _where, check_scenario, hypothesis_model
+from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
@@ -160,7 +160,7 @@ def _lfo(
                 observed_until=full[h.id].observed_until,
                 require_events=False,
             )
-            if _fit(model, train, sampling, _where(scenario, outcome, h)):
+            if _fit(model, train, sampling, fit_location(scenario, outcome, h)):
                 refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
             rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
             lpd[k, j] = block_lpd(model, rows)
@@ -282,7 +282,7 @@ def run_scenario(
         for h in scenario.hypotheses:
             table = plan.tables[(o_spec.id, h.id)]
             model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
-            messages = _fit(model, table, sampling, _where(scenario, outcome, h))
+            messages = _fit(model, table, sampling, fit_location(scenario, outcome, h))
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
             summary = model.summary(0.9).reset_index()
             summary.insert(0, "outcome", o_spec.id)

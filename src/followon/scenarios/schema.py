@@ -1,6 +1,6 @@
 """The scenario file: a question, its trigger, outcomes, horizons and competing hypotheses.
 
-YAML, read by a safe reader of its own (:func:`_read_yaml`: plain values only, bounded aliases
+YAML, read by a safe reader of its own (:mod:`followon.scenarios.safe_yaml`: bounded aliases
 and nesting, no duplicate keys, no octal surprises), validated with pydantic (unknown keys
 rejected with a "did you mean"). Models are chosen by registered name (:data:`MODELS`), never
 by import path. See ``docs/scenarios.md`` for the format with an example.
@@ -13,9 +13,6 @@ import functools
 import hashlib
 import inspect
 import itertools
-import re
-import reprlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,10 +28,18 @@ from pydantic import (
 )
 from pydantic.functional_validators import AfterValidator
 
-from followon.errors import ModelError, ScenarioError, did_you_mean
+from followon.errors import ModelError, ScenarioError
 from followon.events.schema import MISSILE_CLASSES, event_types, known_event_type
 from followon.exposure.outcomes import Outcome
 from followon.hazard.registry import MODELS
+from followon.scenarios.safe_yaml import (
+    TOO_DEEP,
+    YamlRefused,
+    clip,
+    clip_inputs,
+    hint,
+    read_yaml,
+)
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
@@ -142,7 +147,7 @@ class OutcomeSpec(_Strict):
         for s in value:
             if s not in MISSILE_CLASSES:
                 raise ValueError(
-                    f"unknown missile class '{_clip(s)}'{_hint(s, MISSILE_CLASSES)}; allowed: "
+                    f"unknown missile class '{clip(s)}'{hint(s, MISSILE_CLASSES)}; allowed: "
                     f"{', '.join(MISSILE_CLASSES)}"
                 )
         return value
@@ -251,7 +256,7 @@ class HypothesisSpec(_Strict):
     def _registered(cls, value: str) -> str:
         if value not in MODELS:
             raise ValueError(
-                f"unknown model '{_clip(value)}'{_hint(value, MODELS)}; registered: "
+                f"unknown model '{clip(value)}'{hint(value, MODELS)}; registered: "
                 f"{', '.join(MODELS)}"
             )
         return value
@@ -262,14 +267,14 @@ class HypothesisSpec(_Strict):
         samplers = model_cls.samplers
         if self.sampler not in samplers:
             raise ValueError(
-                f"sampler '{_clip(self.sampler)}'{_hint(self.sampler, samplers)} is not "
+                f"sampler '{clip(self.sampler)}'{hint(self.sampler, samplers)} is not "
                 f"available for model {self.model}; use one of {', '.join(samplers)}"
             )
         allowed = model_cls.options
         for key in self.options:
             if key not in allowed:
                 raise ValueError(
-                    f"options: '{_clip(key)}'{_hint(str(key), allowed)} is not a setting of model "
+                    f"options: '{clip(key)}'{hint(str(key), allowed)} is not a setting of model "
                     f"{self.model}; allowed: {', '.join(allowed) or 'none'}"
                 )
         if not model_cls.accepts_priors and "priors" in self.model_fields_set:
@@ -295,23 +300,25 @@ class HypothesisSpec(_Strict):
                 f"the {self.model} model times the first outcome after each trigger; give one "
                 "triggers entry, e.g. triggers: [{type: plenary_meeting}]"
             )
-        for key, value in self.options.items():
-            kind = _option_kinds(model_cls).get(key)
-            if kind == "number" and not _is_number(value):
-                raise ValueError(f"options: {key} must be a number, not {_clip(repr(value))}")
-            if kind == "numbers" and not (
-                isinstance(value, (list, tuple)) and value and all(map(_is_number, value))
-            ):
-                raise ValueError(
-                    f"options: {key} must be a list of numbers, not {_clip(repr(value))}"
-                )
         try:  # typed options: a bad value fails here, at load time, not inside fit
             self.build_model(log_likelihood=False).check_params()
         except ModelError as exc:
-            raise ValueError(_clip_inputs(str(exc).rstrip("."), self.options.values())) from None
-        except (TypeError, ValueError) as exc:
-            raise ValueError(_clip_inputs(f"options: {exc}", self.options.values())) from None
+            raise ValueError(clip_inputs(str(exc).rstrip("."), self.options.values())) from None
+        except (TypeError, ValueError) as exc:  # the model's own check tripped on a bad type
+            raise ValueError(self._wrong_type() or clip_inputs(f"options: {exc}", ())) from None
         return self
+
+    def _wrong_type(self) -> str:
+        """Name an option whose value is not the number(s) its default is, if any."""
+        for key, value in self.options.items():
+            kind = _option_kinds(MODELS[self.model]).get(key)
+            if kind == "number" and not _is_number(value):
+                return f"options: {key} must be a number, not {clip(repr(value))}"
+            if kind == "numbers" and not (
+                isinstance(value, (list, tuple)) and value and all(map(_is_number, value))
+            ):
+                return f"options: {key} must be a list of numbers, not {clip(repr(value))}"
+        return ""
 
     def build_model(self, *, log_likelihood: bool = True) -> Any:
         """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
@@ -437,7 +444,7 @@ class Scenario(_Strict):
             for item in items:  # a set, not list.count: files may hold thousands of ids
                 if item.id in seen:
                     raise ValueError(
-                        f"{what}: id '{_clip(item.id)}' is used twice; ids must be unique"
+                        f"{what}: id '{clip(item.id)}' is used twice; ids must be unique"
                     )
                 seen.add(item.id)
         if self.as_of <= self.data.start:
@@ -458,7 +465,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{_clip(part)}" if out else _clip(part)
+            out += f".{clip(part)}" if out else clip(part)
     return out
 
 
@@ -495,265 +502,17 @@ def _explain(error: Any) -> str:
             else []
         )
         key = str(loc[-1])
-        hint = _hint(key, allowed)
-        return f"{path}: unknown key '{_clip(key)}'{hint}; allowed: {', '.join(allowed)}"
+        near = hint(key, allowed)
+        return f"{path}: unknown key '{clip(key)}'{near}; allowed: {', '.join(allowed)}"
     if kind == "missing":
         return f"{path}: missing; this key is required"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        value = _clip(error.get("input"))
+        value = clip(error.get("input"))
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
-        return f"{path}: '{value}' is not allowed{_hint(value, options)}; expected {expected}"
-    message = _clip_inputs(error["msg"].removeprefix("Value error, "), [error.get("input")])
+        return f"{path}: '{value}' is not allowed{hint(value, options)}; expected {expected}"
+    message = clip_inputs(error["msg"].removeprefix("Value error, "), [error.get("input")])
     return f"{path}: {message}" if path else message
-
-
-# --- reading YAML -----------------------------------------------------------------------
-
-MAX_DEPTH = 50
-"""Deepest nesting of mappings and lists a scenario file may use (a scenario needs about 7)."""
-
-MAX_ALIAS_VALUES = 10_000
-"""Values that aliases (``*name``) may repeat in all; a "billion laughs" file repeats 10⁹."""
-
-_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep; a scenario needs fewer than 10"
-
-SHOWN_CHARS = 80
-"""Characters of user input an error message shows at most (longer input is cut with …)."""
-
-_STR, _INT, _FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_BOOL, _NULL, _MERGE = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"
-_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = SHOWN_CHARS
-_SHORT.maxlevel = 2
-
-
-def _hint(value: str, allowed: Any) -> str:
-    """``did_you_mean`` for input short enough to be a near miss."""
-    return did_you_mean(value, allowed) if len(value) <= SHOWN_CHARS else ""
-
-
-def _clip_inputs(message: str, values: Any) -> str:
-    """Cut the long text values a message quotes to :data:`SHOWN_CHARS` characters."""
-    for value in values:
-        for text in (value, repr(value)) if isinstance(value, str) else ():
-            if len(text) > SHOWN_CHARS:
-                message = message.replace(text, _clip(text))
-    return message
-
-
-def _clip_words(message: str) -> str:
-    """Cut every run of more than :data:`SHOWN_CHARS` non-space characters (quoted input)."""
-    return _LONG_WORD.sub(lambda m: _clip(m[0]), message)
-
-
-_LONG_WORD = re.compile(rf"\S{{{SHOWN_CHARS + 1},}}")
-
-
-def _clip(value: object, limit: int = SHOWN_CHARS) -> str:
-    """Return user input as text of at most ``limit`` characters (cut with …)."""
-    text = value if isinstance(value, str) else _SHORT.repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _tag(tag: str) -> str:
-    return _clip(tag.replace("tag:yaml.org,2002:", "!!"))
-
-
-class _Resolver(yaml.resolver.Resolver):
-    """YAML 1.1 implicit types, except timestamps: dates stay text for pydantic (with a path)."""
-
-
-_Resolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
-}
-_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = dict(_Resolver.yaml_implicit_resolvers)
-_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_CONSTRUCT = yaml.constructor.SafeConstructor()
-
-
-class _Refused(Exception):
-    """A YAML construct a scenario file may not use; ``line`` is 1-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-class _Merge:
-    """The merge key ``<<`` (its value's keys fill in the keys the mapping does not set)."""
-
-
-class _Frame:
-    """A mapping or list being read: its items so far and how many values it expands to."""
-
-    __slots__ = ("anchor", "items", "key", "key_line", "line", "lines", "merges", "size")
-
-    def __init__(self, items: dict[Any, Any] | list[Any], anchor: str | None, line: int) -> None:
-        self.items, self.anchor, self.line, self.size = items, anchor, line, 1
-        self.key: Any = _Frame  # _Frame: expecting a key
-        self.key_line = line
-        self.lines: dict[Any, int] = {}
-        self.merges: list[dict[Any, Any]] = []
-
-    def add(self, value: Any, size: int, line: int) -> None:
-        self.size += size
-        items = self.items
-        if self.key is _Frame and isinstance(items, dict):
-            if isinstance(value, (dict, list)):
-                raise _Refused(line, "a key must be a single value, not a list or a mapping")
-            self.key, self.key_line = value, line
-            return
-        if isinstance(value, _Merge):
-            raise _Refused(line, "'<<' is YAML's merge key; quote it to write the text '<<'")
-        if isinstance(items, list):
-            items.append(value)
-        else:
-            key, self.key = self.key, _Frame
-            if isinstance(key, _Merge):
-                merged = value if isinstance(value, list) else [value]
-                if not all(isinstance(m, dict) for m in merged):
-                    raise _Refused(self.key_line, "'<<' merges a mapping or a list of mappings")
-                self.merges.extend(merged)
-                return
-            if key in self.lines:
-                raise _Refused(
-                    self.key_line,
-                    f"key '{_clip(key)}' is given twice (lines {self.lines[key]} and "
-                    f"{self.key_line}); keep one",
-                )
-            self.lines[key] = self.key_line
-            items[key] = value
-
-    def value(self) -> dict[Any, Any] | list[Any]:
-        items = self.items
-        if isinstance(items, dict) and self.merges:
-            for merged in self.merges:  # explicit keys win, then the first merged mapping
-                for k, v in merged.items():
-                    items.setdefault(k, v)
-        return items
-
-
-def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
-    text, tag = event.value, event.tag
-    plain = tag is None and event.implicit[0]
-    if plain:
-        resolvers = _IMPLICIT.get(text[:1])
-        if resolvers is None:  # a letter no implicit type starts with: text (most keys)
-            return text
-        if _DECIMAL.fullmatch(text):
-            return int(text)
-        if text[:1] in "+-0" and _LEADING_ZERO.fullmatch(text):
-            raise _Refused(line, _leading_zero(text))
-        tag = next((t for t, regexp in resolvers if regexp.match(text)), _STR)
-    elif tag is None or tag == "!":
-        tag = _STR
-    elif tag == _INT and _LEADING_ZERO.fullmatch(text):
-        raise _Refused(line, _leading_zero(text))
-    if tag == _STR:
-        return text
-    if tag == _MERGE:
-        return _Merge()
-    if tag == _NULL:
-        return None
-    node = yaml.ScalarNode(tag, text)
-    if tag == _INT:
-        return _CONSTRUCT.construct_yaml_int(node)
-    if tag == _FLOAT:
-        return _CONSTRUCT.construct_yaml_float(node)
-    if tag == _BOOL:
-        return _CONSTRUCT.construct_yaml_bool(node)
-    raise _Refused(line, f"the tag {_tag(tag)} is not supported here")
-
-
-def _leading_zero(text: str) -> str:
-    return (
-        f"{_clip(text)} has a leading zero, which YAML may read as an octal number; write "
-        f"{int(text.replace('_', ''))} (or quote it, '{_clip(text)}', if it is text)"
-    )
-
-
-def _read_yaml(text: str) -> Any:
-    """Parse one YAML document into plain Python values, refusing what is unsafe or ambiguous.
-
-    The YAML 1.1 types of ``yaml.safe_load`` (dates stay text), with limits: nesting up to
-    :data:`MAX_DEPTH`, aliases repeating at most :data:`MAX_ALIAS_VALUES` values in all (so
-    a "billion laughs" file fails at once), no key given twice in a mapping, no integer with
-    a leading zero (``030`` is octal 24 in YAML 1.1), only the standard tags.
-
-    Raises
-    ------
-    _Refused
-        With the 1-based line.
-    yaml.YAMLError
-        Not YAML.
-    """
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when built
-    stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int] | None] = {}  # None: the anchored value is still open
-    repeated = 0
-    documents = 0
-    root: Any = None
-    events: Iterator[Any] = yaml.parse(text, Loader=loader)
-    for event in events:
-        kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
-            line = event.start_mark.line + 1
-            if kind is yaml.ScalarEvent:
-                value, size = _scalar(event, line), 1
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, size)
-            else:
-                name = event.anchor
-                if name not in anchors:
-                    raise _Refused(line, f"alias *{_clip(name)} is not defined before its use")
-                target = anchors[name]
-                if target is None:
-                    raise _Refused(line, f"alias *{_clip(name)} is used inside its own value")
-                value, size = target
-                repeated += size
-                if repeated > MAX_ALIAS_VALUES:
-                    raise _Refused(
-                        line,
-                        f"aliases (*{_clip(name)}) repeat more than {MAX_ALIAS_VALUES:,} "
-                        "values; write the values out",
-                    )
-            if stack:
-                stack[-1].add(value, size, line)
-            elif isinstance(value, _Merge):
-                raise _Refused(line, "'<<' is YAML's merge key; quote it to write the text '<<'")
-            else:
-                root = value
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            line = event.start_mark.line + 1
-            mapping = kind is yaml.MappingStartEvent
-            if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-                raise _Refused(line, f"the tag {_tag(event.tag)} is not supported here")
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused(line, _TOO_DEEP)
-            if event.anchor is not None:
-                anchors[event.anchor] = None
-            stack.append(_Frame({} if mapping else [], event.anchor, line))
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            value = frame.value()
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (value, frame.size)
-            if stack:
-                stack[-1].add(value, frame.size, frame.line)
-            else:
-                root = value
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _Refused(
-                    event.start_mark.line + 1,
-                    "a second YAML document ('---'); a scenario file holds one mapping",
-                )
-    return root
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -771,14 +530,14 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
-        content = _read_yaml(raw.decode("utf-8"))
-    except _Refused as exc:
+        content = read_yaml(raw.decode("utf-8"))
+    except YamlRefused as exc:
         raise ScenarioError(f"{path}: line {exc.line}: {exc}.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
         if where is not None and "nesting depth" in str(getattr(exc, "problem", "")):
             raise ScenarioError(  # libyaml's own limit (1000) on flow collections
-                f"{path}: line {where.line + 1}: {_TOO_DEEP}."
+                f"{path}: line {where.line + 1}: {TOO_DEEP}."
             ) from None
         line = f" (line {where.line + 1})" if where is not None else ""
         raise ScenarioError(

@@ -2,7 +2,8 @@
 
 Run: python docs/make_gallery.py [--full]
 
-Each scenario's results folder is written under docs/gallery/<name>/ (figures and report only),
+Each scenario's results folder is written under docs/gallery/<name>/ (figures and report only,
+plus the results marker ``.followon-results``: a folder there without it is not replaced),
 plus ``timeline_last_year.png``: the scenario's timeline over the year before its trigger. The
 figures are listed in docs/gallery.md in the order the report embeds them.
 """
@@ -19,6 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import followon as fo
+from followon._io import atomic_folder
 from followon.plotting import save_figure
 from followon.plotting.figures import TIMELINE_HEIGHT_MM
 
@@ -59,20 +61,21 @@ def main(quick: bool) -> None:
     for name, path in fo.bundled_scenarios().items():
         result = fo.run_scenario(fo.load_scenario(path), quick=quick)
         target = HERE / "gallery" / name
-        with tempfile.TemporaryDirectory() as tmp:
+        # written whole or not at all, and only over a gallery folder (it carries the marker)
+        with tempfile.TemporaryDirectory() as tmp, atomic_folder(target, kind="gallery") as new:
             out = fo.write_results(result, Path(tmp) / name, save_models=False)
-            shutil.rmtree(target, ignore_errors=True)
-            (target / "figures").mkdir(parents=True)
+            (new / "figures").mkdir()
             names = _figure_names(out / "report.md")
             for png in names:
-                shutil.copyfile(out / "figures" / png, target / "figures" / png)
-            shutil.copyfile(out / "report.md", target / "report.md")
-        with fo.paper_style("double", height_mm=TIMELINE_HEIGHT_MM):
-            fig, ax = plt.subplots()
-            fo.plot_scenario_timeline(result, start=result.origin - pd.Timedelta(days=365), ax=ax)
-            pdf, _ = save_figure(fig, target / "figures" / "timeline_last_year")
-            pdf.unlink()
-            plt.close(fig)
+                shutil.copyfile(out / "figures" / png, new / "figures" / png)
+            shutil.copyfile(out / "report.md", new / "report.md")
+            with fo.paper_style("double", height_mm=TIMELINE_HEIGHT_MM):
+                fig, ax = plt.subplots()
+                start = result.origin - pd.Timedelta(days=365)
+                fo.plot_scenario_timeline(result, start=start, ax=ax)
+                pdf, _ = save_figure(fig, new / "figures" / "timeline_last_year")
+                pdf.unlink()
+                plt.close(fig)
         names.insert(1, "timeline_last_year.png")
         sections += [
             f"## {name}",

@@ -14,6 +14,7 @@ from followon.errors import (
     FollowonError,
     FollowonWarning,
     ModelError,
+    OutputError,
     ScenarioError,
 )
 from followon.evaluation import (
@@ -118,6 +119,7 @@ __all__ = [
     "ModelError",
     "MultiActionHazard",
     "Outcome",
+    "OutputError",
     "OverlayFile",
     "PiecewiseHazard",
     "PooledHazard",

@@ -1,20 +1,31 @@
 """The ``followon`` command line. Thin: each subcommand calls one public function.
 
-Errors a user can cause (bad files, unknown types) print one line to stderr and exit 1,
-never a traceback.
+Errors a user can cause print one line to stderr, never a traceback. Exit statuses:
+
+- 0: done;
+- 1: an error in data, a model or the environment (a bad event file, a file that cannot be
+  read or written);
+- 2: bad input: a bad argument, a bad scenario file, an ``--out`` folder that would replace
+  something followon did not write, or (``run`` with several files) some scenarios failed;
+- 3: an internal error (a bug): one line naming the exception, the traceback only with
+  ``--debug``;
+- 130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
+import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from followon._version import __version__
-from followon.errors import FollowonError, ScenarioError
+from followon.errors import FollowonError, OutputError, ScenarioError
 
 __all__ = ["main"]
 
@@ -215,29 +226,78 @@ def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from followon._io import check_output_folder
     from followon.reports import write_results
     from followon.scenarios import load_scenario, run_scenario
 
-    scenarios = [load_scenario(p) for p in args.files]  # all checked before any fitting
+    # everything is checked before anything is fitted: every file, and every --out target
+    files = [str(p) for p in args.files]
+    scenarios = [load_scenario(p) for p in files]
     out = Path(args.out)
-    for s in scenarios:
-        target = out / s.name if len(scenarios) > 1 or args.subfolder else out
+    several = len(scenarios) > 1
+    targets = [out / s.name if several or args.subfolder else out for s in scenarios]
+    seen: dict[Path, str] = {}
+    for path, s, target in zip(files, scenarios, targets, strict=True):
+        if target in seen:
+            raise ScenarioError(
+                f"{path}: name '{s.name}' is also the name of {seen[target]}; both would write "
+                f"{target}. Give one of them another name."
+            )
+        seen[target] = path
+        try:
+            check_output_folder(target, force=args.force)
+        except OutputError as exc:
+            raise OutputError(f"{path}: {exc}" if several else str(exc)) from None
+    written: list[str] = []
+    failed: list[str] = []
+    for path, s, target in zip(files, scenarios, targets, strict=True):
         print(
             f"{s.name}: fitting {len(s.hypotheses)} hypotheses × {len(s.outcomes)} outcomes"
             + (" (quick)" if args.quick else ""),
             flush=True,
         )
-        result = run_scenario(s, quick=args.quick)
-        path = write_results(result, target, save_models=not args.no_models)
-        print(f"{s.name}: report at {path / 'report.md'}")
+        try:
+            result = run_scenario(s, quick=args.quick)
+            written_to = write_results(
+                result, target, save_models=not args.no_models, force=args.force
+            )
+        except KeyboardInterrupt:
+            if written:
+                print(
+                    f"followon: written before the interrupt: {', '.join(written)}", file=sys.stderr
+                )
+            raise
+        except Exception as exc:
+            if not several:
+                raise
+            failed.append(path)
+            known = isinstance(exc, FollowonError | OSError)  # bad input, or the environment
+            message = " ".join(str(exc).split()) if known else _internal_error(exc)
+            if args.debug:
+                traceback.print_exc()
+            prefix = "" if message.startswith(path) else f"{path}: "
+            print(f"followon: error: {prefix}{message}", file=sys.stderr, flush=True)
+            continue
+        written.append(str(written_to))
+        print(f"{s.name}: report at {written_to / 'report.md'}", flush=True)
+    if failed:
+        print(
+            f"followon: {len(written)} of {len(scenarios)} scenarios written"
+            + (f" ({', '.join(written)})" if written else "")
+            + f"; failed: {', '.join(failed)} (fix and run those again).",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
+    from followon._io import check_output_folder
     from followon.reports import write_backtest
     from followon.scenarios import backtest, load_scenario
 
     scenario = load_scenario(args.file)
+    check_output_folder(args.out, force=args.force)  # before the refits, not after
     result = backtest(
         scenario,
         every_days=args.every_days,
@@ -249,7 +309,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         progressbar=not args.quiet,
         random_seed=args.seed,
     )
-    path = write_backtest(result, args.out)
+    path = write_backtest(result, args.out, force=args.force)
     m = result.meta
     print(
         f"{scenario.name}: {m['origins']} origins ({m['first_origin']} … {m['last_origin']}) "
@@ -258,12 +318,68 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_DATE, LAST_DATE = "1900-01-01", "2199-12-31"
+"""The dates a command-line argument may name."""
+
+
+def _shown(value: str) -> str:
+    """Show at most 40 characters of an argument, control characters escaped: one line."""
+    short = value if len(value) <= 40 else value[:40] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in short)
+
+
 def _date_arg(value: str) -> str:
+    """Check a calendar date YYYY-MM-DD between FIRST_DATE and LAST_DATE (argparse type)."""
+    shown = _shown(value)
     try:
+        if not _DATE_RE.fullmatch(value):
+            raise ValueError(value)
         pd.Timestamp(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            f"'{shown}' is not a date (YYYY-MM-DD, a real calendar day)"
+        ) from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is outside the dates followon handles ({FIRST_DATE} … {LAST_DATE})"
+        )
     return value
+
+
+def _int_arg(what: str, lo: int, hi: int | None = None) -> Callable[[str], int]:
+    """Make an argparse type: a whole number in [lo, hi], with a message saying what it is."""
+
+    def parse(value: str) -> int:
+        shown = _shown(value)
+        bounds = f"from {lo} to {hi}" if hi is not None else f"≥ {lo}"
+        try:
+            number = int(value.strip())
+        except ValueError:
+            number = None
+        if number is None or number < lo or (hi is not None and number > hi):
+            raise argparse.ArgumentTypeError(
+                f"'{shown}' is not {what}: give a whole number {bounds}"
+            )
+        return number
+
+    parse.__name__ = what
+    return parse
+
+
+_seed_arg = _int_arg("a random seed", 0, 2**32 - 1)
+_count_arg = _int_arg("a count", 1)
+_days_arg = _int_arg("a number of days", 1, 365 * 300)
+_year_arg = _int_arg("a year", int(FIRST_DATE[:4]), int(LAST_DATE[:4]))
+_MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
+_jobs_arg = _int_arg("a number of worker processes", 1, _MAX_JOBS)
+
+
+_FORCE_HELP = (
+    "replace --out even if it is not a folder followon wrote (default: refuse anything but a "
+    "new or empty folder or an earlier results folder)"
+)
+_DEBUG_HELP = "print the traceback of an internal error"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -273,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forecast what a state does after a summit or a party meeting.",
     )
     parser.add_argument("--version", action="version", version=f"followon {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
 
     data = groups.add_parser("data", help="the bundled event catalog and event files")
@@ -283,13 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="print events")
     p.add_argument("--type", action="append", help="event type (repeatable)")
-    p.add_argument("--from", dest="start", help="first date, YYYY-MM-DD")
-    p.add_argument("--to", dest="end", help="last date, YYYY-MM-DD")
-    p.add_argument("--limit", type=int, help="show only the last N events")
+    p.add_argument("--from", dest="start", type=_date_arg, help="first date, YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date_arg, help="last date, YYYY-MM-DD")
+    p.add_argument("--limit", type=_count_arg, help="show only the last N events")
     p.set_defaults(func=_cmd_data_show)
 
     p = sub.add_parser("summary", help="events per type per year, and each source's coverage")
-    p.add_argument("--from-year", type=int, default=2012, help="first year shown (2012)")
+    p.add_argument("--from-year", type=_year_arg, default=2012, help="first year shown (2012)")
     p.set_defaults(func=_cmd_data_summary)
 
     p = sub.add_parser("validate", help="check event files (CSV/Parquet) against the schema")
@@ -335,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_scenario_validate)
     p = ssub.add_parser("prior-check", help="what the priors alone say P(outcome within H days) is")
     p.add_argument("files", nargs="+")
-    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
     p.set_defaults(func=_cmd_scenario_prior_check)
 
     p = groups.add_parser("run", help="run scenario files: fit, forecast, compare, write results")
@@ -348,6 +465,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer draws for a first look")
     p.add_argument("--subfolder", action="store_true", help="write into OUT/<scenario name>")
     p.add_argument("--no-models", action="store_true", help="do not save fitted models (.nc)")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
     p.set_defaults(func=_cmd_run)
 
     p = groups.add_parser(
@@ -356,8 +474,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", help="scenario YAML file (its outcomes, horizons and hypotheses)")
     p.add_argument("--out", required=True, help="results folder")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
     p.add_argument(
-        "--every-days", type=int, help="also put an origin every N days (default: triggers only)"
+        "--every-days",
+        type=_days_arg,
+        help="also put an origin every N days (default: triggers only)",
     )
     p.add_argument("--from", dest="start", type=_date_arg, help="first origin, YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_date_arg, help="last origin, YYYY-MM-DD")
@@ -370,10 +491,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="fast",
         help="fast: exact or Laplace refits (default); scenario: each hypothesis' own sampler",
     )
-    p.add_argument("--jobs", type=int, help="worker processes (default: all cores)")
-    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument(
+        "--jobs", type=_jobs_arg, help=f"worker processes, 1 … {_MAX_JOBS} (default: all cores)"
+    )
+    p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_backtest)
+    # --debug is accepted after the subcommand too (`followon run s.yaml --debug`)
+    for group in (groups, sub, ssub):
+        for subparser in group.choices.values():
+            subparser.add_argument(
+                "--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG_HELP
+            )
     return parser
 
 
@@ -387,21 +516,64 @@ def _one_line_warning(
     return f"followon: warning: {message}\n"
 
 
+def _internal_error(exc: BaseException) -> str:
+    """One line for an unexpected exception: its type, its message (at most ~200 characters)."""
+    message = " ".join(str(exc).split())
+    if len(message) > 200:
+        message = message[:200] + "…"
+    return (
+        f"internal error: {type(exc).__name__}: {message} "
+        "(run again with --debug for the traceback, and please report it)"
+    )
+
+
+def _check_date_order(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    start, end = getattr(args, "start", None), getattr(args, "end", None)
+    if start is not None and end is not None and start > end:
+        parser.error(f"argument --to: {end} is before --from {start}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; return the exit status (see the module docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _check_date_order(parser, args)
+    debug = bool(getattr(args, "debug", False))
     warnings.formatwarning = _one_line_warning
     try:
         status: int = args.func(args)
-    except ScenarioError as exc:
+    except (ScenarioError, OutputError) as exc:
         print(f"followon: error: {exc}", file=sys.stderr)
         return 2
     except FollowonError as exc:
         print(f"followon: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `followon data show | head`
+        _silence_stdout()
         return 0
+    except KeyboardInterrupt:
+        print("followon: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # the environment: a file that cannot be read or written, a full disk
+        if debug:
+            traceback.print_exc()
+        print(f"followon: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last resort: a bug, in one line
+        if debug:
+            traceback.print_exc()
+        print(f"followon: {_internal_error(exc)}", file=sys.stderr)
+        return 3
     return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (pytest's capture)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

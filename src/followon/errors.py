@@ -19,6 +19,7 @@ __all__ = [
     "FollowonError",
     "FollowonWarning",
     "ModelError",
+    "OutputError",
     "ScenarioError",
     "did_you_mean",
 ]
@@ -38,6 +39,14 @@ class ScenarioError(FollowonError, ValueError):
 
 class ModelError(FollowonError, ValueError):
     """A model was asked for something it cannot do (bad argument, not fitted, ...)."""
+
+
+class OutputError(FollowonError, ValueError):
+    """A results folder cannot be written where asked without destroying something else.
+
+    Raised when ``--out`` (``out_dir``) is an existing file, or a non-empty folder without
+    followon's marker file, and ``force`` was not given; or when the place cannot be written.
+    """
 
 
 class DifferentModelError(ModelError):

@@ -203,6 +203,7 @@ def test_write_backtest_is_atomic(
 ) -> None:
     out = fo.write_backtest(result, tmp_path / "bt")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".followon-results",
         "backtest.csv",
         "backtest.json",
         "figures",
@@ -241,3 +242,36 @@ def test_cli_backtest(tmp_path: Path, events: pd.DataFrame, capsys: pytest.Captu
         main([*args, "--from", "2008-13-01"])
     assert exc.value.code == 2
     assert "'2008-13-01' is not a date" in capsys.readouterr().err
+    for flag, value, message in [
+        ("--jobs", "0", "argument --jobs: '0' is not a number of worker processes: give a whole "),
+        ("--seed", "-1", "argument --seed: '-1' is not a random seed: give a whole number from 0 "),
+        ("--every-days", "0", "argument --every-days: '0' is not a number of days: give a "),
+    ]:
+        with pytest.raises(SystemExit) as exc:
+            main([*args, flag, value])
+        assert exc.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_cli_backtest_refuses_a_foreign_folder_before_refitting(
+    tmp_path: Path,
+    events: pd.DataFrame,
+    capsys: pytest.CaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = scenario_file(tmp_path, events)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("chapter 1", encoding="utf-8")
+
+    def no_refits(*args: object, **kwargs: object) -> None:
+        raise AssertionError("refitted before checking --out")
+
+    monkeypatch.setattr("followon.scenarios.backtest", no_refits)
+    assert main(["backtest", str(path), "--out", str(mine)]) == 2
+    assert capsys.readouterr().err == (
+        f"followon: error: {mine}: is a folder followon did not write (no .followon-results "
+        "marker in it); it is left untouched. Choose another --out folder, or pass --force to "
+        "replace it and everything in it.\n"
+    )
+    assert [p.name for p in mine.iterdir()] == ["thesis.tex"]

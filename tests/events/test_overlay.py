@@ -360,23 +360,23 @@ def test_new_types_must_be_declared(
 def test_repeats_of_bundled_events_are_merged(
     tmp_path: Path, data_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = NOV_2026 + "my-aug-20,missile_launch,SRBM,2026-08-20,10,news,https://example.org/c\n"
+    text = NOV_2026 + "my-jul-03,missile_launch,cruise,2026-07-03,10,news,https://example.org/c\n"
     path = write(tmp_path, "with-repeat.csv", text)
     assert main(["data", "add", str(path), "--observed-until", "2026-11-30"]) == 0
     out = capsys.readouterr().out
     assert (
         "1 event(s) repeat one already loaded and are merged into it:\n"
-        "  my-aug-20 (missile_launch 2026-08-20) → ML-2026-08-20\n"
+        "  my-jul-03 (missile_launch 2026-07-03) → ML-2026-07-03\n"
     ) in out
-    events = fo.load_events("missile_launch", start="2026-08-20")
-    assert list(events["event_id"]) == ["ML-2026-08-20", "ML-2026-11-05", "ML-2026-11-19"]
+    events = fo.load_events("missile_launch", start="2026-07-03")
+    assert list(events["event_id"]) == ["ML-2026-07-03", "ML-2026-11-05", "ML-2026-11-19"]
     assert list(events.attrs["overlay_merged"]) == [
         {
             "overlay": "with-repeat",
-            "event_id": "my-aug-20",
+            "event_id": "my-jul-03",
             "type": "missile_launch",
-            "date": "2026-08-20",
-            "kept": "ML-2026-08-20",
+            "date": "2026-07-03",
+            "kept": "ML-2026-07-03",
         }
     ]
     assert len(fo.load_events()) == len(fo.load_events(overlay=False)) + 2

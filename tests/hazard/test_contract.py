@@ -17,7 +17,7 @@ from scipy.special import gammaln
 
 import followon as fo
 from followon.errors import DifferentDataError, ModelError
-from followon.hazard.base import PosteriorSample
+from followon.hazard.base import PosteriorSample, Sampling
 from followon.hazard.registry import unregister_model
 
 
@@ -55,12 +55,11 @@ class ConstantRate(fo.HazardModel):
         p = self.prior_ if prior is None else prior
         return {"rate": rng.gamma(p["a"], 1.0 / p["b"], size=(1, draws))}
 
-    def _sample_posterior(self, table, *, method, draws, tune, chains, rng, random_seed,
-                          progressbar) -> PosteriorSample:  # fmt: skip
+    def _sample_posterior(self, table: fo.ExposureTable, run: Sampling) -> PosteriorSample:
         self.prior_ = self.prior_for(table)
         a = self.prior_["a"] + float(table.data["events"].sum())
         b = self.prior_["b"] + float(table.data["exposure"].sum())
-        return PosteriorSample({"rate": rng.gamma(a, 1.0 / b, size=(chains, draws))})
+        return PosteriorSample({"rate": run.rng.gamma(a, 1.0 / b, size=(run.chains, run.draws))})
 
     def _pointwise_loglik(self, posterior: Mapping[str, np.ndarray]) -> np.ndarray:
         y = self.table_.data["events"].to_numpy(dtype=float)
@@ -141,6 +140,7 @@ def test_unfitted_model_refuses_results(cls: type[fo.HazardModel]) -> None:
 
 
 @pytest.mark.parametrize("cls", CLASSES)
+@pytest.mark.filterwarnings("ignore::followon.errors.ConvergenceWarning")  # 2 × 200 draws
 def test_fit_forecast_save_load(
     cls: type[fo.HazardModel], table: fo.ExposureTable, tmp_path: Path
 ) -> None:

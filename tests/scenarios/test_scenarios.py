@@ -204,7 +204,7 @@ def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
         "p_low",
         "p_high",
     ]
-    assert len(f) == 2 * 2 * 2  # hypotheses × what-ifs (none, drills) × horizons
+    assert len(f) == 3 * 2 * 2  # (hypotheses + combined) × what-ifs (none, drills) × horizons
     base = f[(f["what_if"] == "") & (f["hypothesis"] == "steady")].set_index("horizon_days")
     assert base.loc[30, "p_mean"] < base.loc[60, "p_mean"]
     assert (f["p_low"] <= f["p_mean"]).all() and (f["p_mean"] <= f["p_high"]).all()
@@ -216,6 +216,25 @@ def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
     assert c["d_elpd"].min() == 0.0
     assert c["blocks"].iloc[0].count(",") == 2  # three leave-future-out blocks
     assert set(result.diagnostics["method"]) == {"exact"}
+    assert (c["weight_low"] <= c["weight"] + 1e-9).all()
+    assert (c["weight"] <= c["weight_high"] + 1e-9).all()
+
+
+def test_combined_forecast_is_the_weighted_mixture(result: fo.ScenarioResult) -> None:
+    """`combined` = Σ_h w_h p_h(H) in the mean; its interval spans the members' draws."""
+    f = result.forecast.set_index(["hypothesis", "what_if", "horizon_days"])
+    w = result.comparison.set_index("hypothesis")["weight"]
+    for what_if in ("", "drills"):
+        for horizon in (30, 60):
+            expected = sum(w[h] * f.loc[(h, what_if, horizon), "p_mean"] for h in w.index)
+            row = f.loc[("combined", what_if, horizon)]
+            assert row["p_mean"] == pytest.approx(expected, rel=1e-12)
+            low = min(f.loc[(h, what_if, horizon), "p_low"] for h in w.index)
+            high = max(f.loc[(h, what_if, horizon), "p_high"] for h in w.index)
+            assert low - 1e-12 <= row["p_low"] <= row["p_mean"] <= row["p_high"] <= high + 1e-12
+    curve = result.curves[(result.curves["hypothesis"] == "combined")]
+    assert len(curve) == 2 * 60  # what-ifs × days
+    assert (np.diff(curve[curve["what_if"] == ""]["p_mean"]) >= 0).all()
 
 
 def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
@@ -234,7 +253,11 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
         "bayes_factors.csv",
         "parameters.csv",
         "figures",
+        ".followon-results",
     }
+    marker = json.loads((out / ".followon-results").read_text())
+    assert marker["kind"] == "scenario" and marker["followon_version"] == fo.__version__
+    assert marker["created"].endswith("Z")
     record = json.loads((out / "forecast.json").read_text())
     assert record["question"].startswith("ICBM within") and record["as_of"] == "2022-01-20"
     assert record["followon_version"] == fo.__version__
@@ -267,6 +290,44 @@ def test_failed_write_leaves_no_folder_and_keeps_the_old_one(
     with pytest.raises(OSError):
         fo.write_results(result, tmp_path / "new")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_write_results_refuses_a_folder_it_did_not_write(
+    result: fo.ScenarioResult, tmp_path: Path
+) -> None:
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "thesis.tex").write_text("\\documentclass{book}", encoding="utf-8")
+    with pytest.raises(fo.OutputError) as exc:
+        fo.write_results(result, thesis, save_models=False)
+    assert str(exc.value) == (
+        f"{thesis}: is a folder followon did not write (no .followon-results marker in it); it "
+        "is left untouched. Choose another --out folder, or pass --force to replace it and "
+        "everything in it."
+    )
+    assert [p.name for p in thesis.iterdir()] == ["thesis.tex"]
+    assert (thesis / "thesis.tex").read_text(encoding="utf-8") == "\\documentclass{book}"
+    # a file is refused and unchanged
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    with pytest.raises(fo.OutputError, match=r"notes.txt: is a file, not a results folder; it"):
+        fo.write_results(result, notes, save_models=False)
+    assert notes.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "thesis"]
+    # force replaces either
+    fo.write_results(result, thesis, save_models=False, force=True)
+    assert not (thesis / "thesis.tex").exists() and (thesis / "report.md").exists()
+    fo.write_results(result, notes, save_models=False, force=True)
+    assert (notes / "forecast.csv").exists()
+    # a results folder (marked) is replaced whole; an empty folder is written into
+    (thesis / "stale.csv").write_text("old", encoding="utf-8")
+    fo.write_results(result, thesis, save_models=False)
+    assert not (thesis / "stale.csv").exists() and (thesis / ".followon-results").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    fo.write_results(result, empty, save_models=False)
+    assert (empty / "forecast.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "notes.txt", "thesis"]
 
 
 def test_cli_exit_codes_and_no_folder_on_bad_input(

@@ -56,6 +56,8 @@ __all__ = [
     "aggregate_launch_days",
     "classify_csis_event",
     "cns_class",
+    "csis_label_unfamiliar",
+    "normalise_time",
     "parse_missile_count",
 ]
 
@@ -139,6 +141,46 @@ def classify_csis_event(event: str, provocation_type: str = "") -> tuple[str, st
         if re.search(pattern, label):
             return etype, cls
     return None
+
+
+# CSIS labels known to be out of the catalog's scope although they name a missile, rocket or
+# nuclear matter (surface-to-air missiles, artillery, engine tests, ...): left out silently
+_CSIS_OUT_OF_SCOPE = re.compile(
+    r"surface-to-air|anti-aircraft|artillery|engine test|rocket experiment|joint missile test"
+    r"|detonation device|mirv|re-?n?try vehicle|nuclear-powered|attack drone|reactor|uranium"
+    r"|\bnpt\b"
+)
+# words of a label that may be in scope: a label with one of them that no rule classifies is
+# reported, as is any unclassified label of a missile or nuclear provocation
+_CSIS_SCOPE_WORDS = re.compile(
+    r"missile|rocket|launch|lanuch|nuclear|satellite|balloon|projectile|icbm|slbm|[ims]rbm|hgv"
+    r"|hypersonic|mlrs"
+)
+
+
+def csis_label_unfamiliar(event: str, provocation_type: str = "") -> bool:
+    """Whether an unclassified CSIS row's label is one followon does not recognise.
+
+    True when :func:`classify_csis_event` leaves the row out although it may be in scope:
+    its CSIS ``type`` is not ``"Other Provocation"`` (a missile or nuclear provocation, or an
+    unknown type) or its label names a missile, rocket, launch, satellite, balloon or nuclear
+    matter, and the label is none of the known out-of-scope events (surface-to-air missiles,
+    artillery, engine tests, ...).
+
+    Examples
+    --------
+    >>> csis_label_unfamiliar("Artillery Fire", "Missile Provocation")
+    False
+    >>> csis_label_unfamiliar("SRBM test", "Missile Provocation")
+    True
+    >>> csis_label_unfamiliar("DMZ Enroachment", "Other Provocation")
+    False
+    """
+    label = str(event).strip().lower()
+    if _CSIS_OUT_OF_SCOPE.search(label):
+        return False
+    kind = str(provocation_type).strip().lower()
+    return kind != "other provocation" or bool(_CSIS_SCOPE_WORDS.search(label))
 
 
 _NUMBER_WORDS = {
@@ -245,7 +287,7 @@ def _kst_date(
     return recorded, "untimed_cns_date"
 
 
-def _normalise_time(value: Any) -> str | None:
+def normalise_time(value: Any) -> str | None:
     """``"22:44 (UTC)"``, ``"10:09:00 PM"``, ``datetime.time`` → ``"HH:MM"``; unknown → None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -324,7 +366,7 @@ def aggregate_launch_days(
         cls = rec["class"]
         kind = "satellite_launch" if cls == "SLV" else "missile_launch"
         recorded = pd.Timestamp(rec["date"])
-        utc = _normalise_time(rec.get("utc_time"))
+        utc = normalise_time(rec.get("utc_time"))
         match_dates = sat_dates if kind == "satellite_launch" else csis_by_kind.get(kind, set())
         override = (date_overrides or {}).get((kind, recorded))
         if override is not None:

@@ -359,11 +359,10 @@ def _split_types(value: str | Iterable[str] | None) -> list[str]:
 
 def _read_user_table(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the raw table (strings) and its metadata (Parquet key-value metadata)."""
-    from followon.events.readers import read_text_csv
+    from followon.events.readers import check_input_file, read_text_csv
 
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise DataError(f"{path}: no such file.")
+    check_input_file(path)
     meta: dict[str, str] = {}
     if suffix == ".parquet":
         try:

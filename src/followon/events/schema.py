@@ -13,7 +13,10 @@ type : str, required
     One of :data:`EVENT_TYPES`, or a type declared by a file in the local overlay (see
     :func:`event_types` and ``docs/data-updates.md``).
 date : datetime64[ns], required
-    Korean (KST) calendar date of the event, or of its first day for spans.
+    Korean (KST) calendar date of the event, or of its first day for spans, within
+    :data:`DATE_RANGE` (1900-01-01 … 2199-12-31). A time-zone-aware datetime (e.g. from a
+    Parquet file) is converted to Korean time (``Asia/Seoul``) before its date is taken, so
+    ``2017-09-02 15:00 UTC`` is 2017-09-03.
 source : str, required
     Producer of the fact: ``cns``, ``csis``, ``jcs``, ``kcna``, ``news``, ... (several joined
     with ``+`` when two producers agree on the row, e.g. ``cns+csis``).
@@ -22,7 +25,8 @@ subtype : str
 end_date : datetime64[ns]
     Last day of a span (summit, meeting, exercise); NaT for one-day events.
 count : Int64
-    Missiles fired that day (balloons for ``balloon_launch``), where known.
+    Missiles fired that day (balloons for ``balloon_launch``), where known: a whole number
+    from 0 to 2^63 − 1.
 outcome : str
     ``success``, ``failure``, ``mixed`` or ``unknown`` for launches; free for others.
 classes : str
@@ -36,21 +40,32 @@ provisional : bool
     last CNS release).
 
 Extra columns are kept as they are (strings).
+
+Missing values
+--------------
+The required columns (:data:`REQUIRED_COLUMNS`) refuse an empty cell and the usual
+missing-value markers (``NaN``, ``N/A``, ``NA``, ``null``, ``None``, ...; see
+:data:`NA_TOKENS`), naming the row and column. A column name given twice and a row repeated
+exactly are refused too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from followon.errors import DataError, did_you_mean
 
 __all__ = [
     "CORE_COLUMNS",
+    "DATE_RANGE",
     "EVENT_TYPES",
     "MISSILE_CLASSES",
+    "NA_TOKENS",
     "OUTCOMES",
     "REQUIRED_COLUMNS",
     "SPAN_TYPES",
@@ -149,6 +164,39 @@ CORE_COLUMNS: tuple[str, ...] = (
 )
 """Column order of a validated table; extra columns follow in their own order."""
 
+DATE_RANGE: tuple[pd.Timestamp, pd.Timestamp] = (
+    pd.Timestamp("1900-01-01"),
+    pd.Timestamp("2199-12-31"),
+)
+"""First and last date an event table may hold: well inside pandas' nanosecond range
+(1677-09-22 … 2262-04-11), leaving room for forecast horizons past the last event."""
+
+NA_TOKENS: frozenset[str] = frozenset(
+    {
+        "nan",
+        "-nan",
+        "nat",
+        "na",
+        "n/a",
+        "#n/a",
+        "#na",
+        "#n/a n/a",
+        "<na>",
+        "null",
+        "none",
+        "-1.#ind",
+        "1.#ind",
+        "-1.#qnan",
+        "1.#qnan",
+    }
+)
+"""Missing-value markers (lower-cased; pandas' default list) refused where a value is required."""
+
+_COUNT_LIMIT = 2**63
+"""Counts are stored as 64-bit integers: 0 … 2**63 − 1."""
+
+_TZ = "Asia/Seoul"
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f", ""})
@@ -164,20 +212,108 @@ def _where(origin: str, row: int | None = None, column: str | None = None) -> st
     return ", ".join(parts)
 
 
+def show(value: object, limit: int = 60) -> str:
+    """``value`` as text for an error message: one line, at most ``limit`` characters."""
+    text = " ".join(str(value).split()) if "\n" in str(value) or "\r" in str(value) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def date_range_text() -> str:
+    """``"1900-01-01 … 2199-12-31"``: :data:`DATE_RANGE` for messages."""
+    return f"{DATE_RANGE[0]:%Y-%m-%d} … {DATE_RANGE[1]:%Y-%m-%d}"
+
+
+def in_date_range(day: dt.date, where: str) -> pd.Timestamp:
+    """Return ``day`` as a Timestamp; raise :class:`DataError` at ``where`` if outside the range.
+
+    The range is :data:`DATE_RANGE`; the message gives it.
+    """
+    key = (day.year, day.month, day.day)
+    lo, hi = DATE_RANGE
+    if not (lo.year, lo.month, lo.day) <= key <= (hi.year, hi.month, hi.day):
+        raise DataError(
+            f"{where}: {day.year:04d}-{day.month:02d}-{day.day:02d} is outside the dates "
+            f"followon reads ({date_range_text()}); check the year."
+        )
+    return pd.Timestamp(day.year, day.month, day.day)
+
+
 def _parse_date(value: str, origin: str, row: int, column: str) -> pd.Timestamp:
     text = value.strip()
     if not _DATE_RE.match(text):
         raise DataError(
-            f"{_where(origin, row, column)}: '{value}' is not a date; write it as YYYY-MM-DD "
-            "(Korean calendar date)."
+            f"{_where(origin, row, column)}: '{show(value)}' is not a date; write it as "
+            "YYYY-MM-DD (Korean calendar date)."
         )
     try:
-        return pd.Timestamp(text)
+        day = dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
     except ValueError:
         raise DataError(
             f"{_where(origin, row, column)}: '{value}' is not a real calendar date; "
             "check the day and month."
         ) from None
+    return in_date_range(day, _where(origin, row, column))
+
+
+def _cell_text(v: object) -> str:
+    """One cell as stripped text; dates as ``YYYY-MM-DD`` in Korean time; missing → ``""``."""
+    if v is None or v is pd.NaT:
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, np.datetime64):
+        if np.isnat(v):
+            return ""
+        item = v.astype("datetime64[s]").item()  # a datetime for years 1 … 9999
+        if not isinstance(item, dt.datetime):
+            return str(v)
+        v = item
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = pd.Timestamp(v).tz_convert(_TZ)
+        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+    if isinstance(v, dt.date):
+        return f"{v.year:04d}-{v.month:02d}-{v.day:02d}"
+    try:
+        if pd.isna(v):  # type: ignore[call-overload]
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v).strip()
+
+
+def _parse_count(c: str, where: str) -> int:
+    try:
+        value = int(c)
+    except ValueError:
+        try:
+            number = float(c)
+        except ValueError:
+            number = float("nan")
+        value = int(number) if number.is_integer() else -1
+    if value < 0:
+        raise DataError(
+            f"{where}: '{show(c)}' is not a whole number ≥ 0; leave it empty when unknown."
+        )
+    if value >= _COUNT_LIMIT:
+        raise DataError(
+            f"{where}: '{show(c)}' is too large; a count is a whole number from 0 to "
+            f"{_COUNT_LIMIT - 1} (2^63 − 1)."
+        )
+    return value
+
+
+def _required(value: str, where: str, what: str) -> None:
+    """Refuse an empty cell or a missing-value marker in a required column."""
+    if not value:
+        raise DataError(f"{where}: empty; {what}.")
+    if value.lower() in NA_TOKENS:
+        raise DataError(f"{where}: '{value}' marks a missing value; {what}.")
+
+
+def _repeated_rows(frame: pd.DataFrame) -> int:
+    """Count the rows that repeat an earlier row in every column."""
+    return int(frame.astype(str).duplicated().sum())
 
 
 def validate_events(
@@ -208,8 +344,10 @@ def validate_events(
     DataError
         On the first problem found, naming the origin, the row, the column and what is allowed:
         an empty table, a missing required column, an unknown type or missile class, an
-        unparseable or impossible date, an end before the start, a duplicate ``event_id``, a
-        negative or non-integer count, a missing source.
+        unparseable or impossible date, a date outside :data:`DATE_RANGE`, an end before the
+        start, a duplicate ``event_id`` or a row repeated exactly, a negative, non-integer or
+        too large (≥ 2^63) count, a required value missing (empty or a marker such as ``NaN``,
+        ``N/A``, ``null``), a column name given twice.
 
     Examples
     --------
@@ -225,6 +363,13 @@ def validate_events(
             f"{', '.join(REQUIRED_COLUMNS)} and at least one row."
         )
     columns = [str(c).strip() for c in frame.columns]
+    twice = [c for c in dict.fromkeys(columns) if columns.count(c) > 1]
+    if twice:
+        where = [i + 1 for i, c in enumerate(columns) if c == twice[0]]
+        raise DataError(
+            f"{origin}: column '{show(twice[0])}' appears {len(where)} times (columns "
+            f"{', '.join(map(str, where))}); give each column once."
+        )
     frame = frame.copy()
     frame.columns = pd.Index(columns)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
@@ -238,15 +383,7 @@ def validate_events(
     def text(col: str) -> list[str]:
         if col not in frame.columns:
             return [""] * len(frame)
-        out = []
-        for v in frame[col].tolist():
-            if v is None or (not isinstance(v, str) and pd.isna(v)):
-                out.append("")
-            elif isinstance(v, pd.Timestamp):
-                out.append(v.strftime("%Y-%m-%d"))
-            else:
-                out.append(str(v).strip())
-        return out
+        return [_cell_text(v) for v in frame[col].tolist()]
 
     ids, types, subtypes = text("event_id"), text("type"), text("subtype")
     dates_raw, ends_raw, counts_raw = text("date"), text("end_date"), text("count")
@@ -262,33 +399,41 @@ def validate_events(
     for i in range(len(frame)):
         row = i + 1
         eid = ids[i]
-        if not eid:
-            raise DataError(f"{_where(origin, row, 'event_id')}: empty; every event needs an id.")
+        _required(eid, _where(origin, row, "event_id"), "every event needs an id")
         if eid in seen:
+            first = seen[eid] - 1
+            if frame.iloc[[first]].astype(str).values.tolist() == (
+                frame.iloc[[i]].astype(str).values.tolist()
+            ):
+                raise DataError(
+                    f"{_where(origin, row)}: repeats row {seen[eid]} exactly "
+                    f"({_repeated_rows(frame)} repeated row(s) in the table); delete the "
+                    "copies."
+                )
             raise DataError(
-                f"{_where(origin, row, 'event_id')}: duplicate id '{eid}' (first at row "
+                f"{_where(origin, row, 'event_id')}: duplicate id '{show(eid)}' (first at row "
                 f"{seen[eid]}); event ids must be unique."
             )
         seen[eid] = row
         etype = types[i]
+        _required(etype, _where(origin, row, "type"), "every event needs a type")
         if etype not in allowed:
             raise DataError(
-                f"{_where(origin, row, 'type')}: unknown type '{etype}'"
+                f"{_where(origin, row, 'type')}: unknown type '{show(etype)}'"
                 f"{did_you_mean(etype, allowed)}; allowed: {', '.join(allowed)}."
             )
         sub = subtypes[i]
         if etype == "missile_launch" and sub and sub not in MISSILE_CLASSES:
             raise DataError(
-                f"{_where(origin, row, 'subtype')}: unknown missile class '{sub}'"
+                f"{_where(origin, row, 'subtype')}: unknown missile class '{show(sub)}'"
                 f"{did_you_mean(sub, MISSILE_CLASSES)}; allowed: {', '.join(MISSILE_CLASSES)}."
             )
         if etype in _LAUNCH_TYPES and outcomes[i] and outcomes[i] not in OUTCOMES:
             raise DataError(
-                f"{_where(origin, row, 'outcome')}: unknown outcome '{outcomes[i]}'"
+                f"{_where(origin, row, 'outcome')}: unknown outcome '{show(outcomes[i])}'"
                 f"{did_you_mean(outcomes[i], OUTCOMES)}; allowed: {', '.join(OUTCOMES)} or empty."
             )
-        if not dates_raw[i]:
-            raise DataError(f"{_where(origin, row, 'date')}: empty; every event needs a date.")
+        _required(dates_raw[i], _where(origin, row, "date"), "every event needs a date")
         start = _parse_date(dates_raw[i], origin, row, "date")
         end = _parse_date(ends_raw[i], origin, row, "end_date") if ends_raw[i] else None
         if end is not None and end < start:
@@ -299,28 +444,16 @@ def validate_events(
         dates.append(start)
         ends.append(end)
         c = counts_raw[i]
-        if c:
-            try:
-                value = float(c)
-            except ValueError:
-                value = float("nan")
-            if not value.is_integer() or value < 0:
-                raise DataError(
-                    f"{_where(origin, row, 'count')}: '{c}' is not a whole number ≥ 0; "
-                    "leave it empty when unknown."
-                )
-            counts.append(int(value))
-        else:
-            counts.append(None)
-        if not sources[i]:
-            raise DataError(
-                f"{_where(origin, row, 'source')}: empty; every event needs its producer "
-                "(e.g. cns, csis, kcna, news)."
-            )
+        counts.append(_parse_count(c, _where(origin, row, "count")) if c else None)
+        _required(
+            sources[i],
+            _where(origin, row, "source"),
+            "every event needs its producer (e.g. cns, csis, kcna, news)",
+        )
         p = prov_raw[i].lower()
         if p not in _TRUE and p not in _FALSE:
             raise DataError(
-                f"{_where(origin, row, 'provisional')}: '{prov_raw[i]}' is not true/false."
+                f"{_where(origin, row, 'provisional')}: '{show(prov_raw[i])}' is not true/false."
             )
         provisional.append(p in _TRUE)
 

@@ -48,12 +48,12 @@ import xarray as xr
 from followon._version import __version__
 from followon.errors import (
     ConvergenceWarning,
-    DifferentDataError,
-    DifferentModelError,
+    FollowonError,
     ModelError,
     did_you_mean,
 )
 from followon.exposure.table import ExposureTable
+from followon.hazard.fitfile import damaged_fit, one_line, open_fit
 from followon.hazard.probability import (
     check_horizons,
     delay_summary,
@@ -67,6 +67,7 @@ __all__ = [
     "RHAT_MAX",
     "HazardModel",
     "PosteriorSample",
+    "Sampling",
     "check_fit_args",
     "convergence_gate",
     "draws_array",
@@ -104,36 +105,6 @@ def check_fit_args(table: object, *, draws: int = 1, tune: int = 0, chains: int 
         )
     if draws < 1 or chains < 1 or tune < 0:
         raise ModelError("draws and chains must be ≥ 1 and tune ≥ 0.")
-
-
-def open_fit(
-    cls: type, path: str | Path, table: ExposureTable
-) -> tuple[xr.DataTree, dict[str, Any]]:
-    """Read a saved fit; check it is a ``cls`` fit of ``table``; return it and its parameters.
-
-    Raises
-    ------
-    DifferentModelError
-        The file holds a fit of another model class.
-    DifferentDataError
-        ``table`` is not the exposure table the fit was made on.
-    """
-    with xr.open_datatree(path) as opened:
-        tree = opened.load()
-    attrs = tree.attrs
-    if attrs.get("model_class") != cls.__name__:
-        raise DifferentModelError(
-            f"{path}: holds a {attrs.get('model_class', 'non-followon')} fit, not a "
-            f"{cls.__name__}; load it with that class."
-        )
-    if attrs.get("table_sha256") != table.sha256():
-        raise DifferentDataError(
-            f"{path}: was fitted to exposure table {str(attrs.get('table_sha256'))[:12]}…, "
-            f"not this one ({table.sha256()[:12]}…): the events, window or covariates "
-            "differ. Refit, or rebuild the table the fit was made on "
-            f"({attrs.get('table_spec')})."
-        )
-    return tree, json.loads(attrs["params"])
 
 
 def convergence_gate(idata: xr.DataTree, who: str) -> pd.DataFrame:
@@ -189,6 +160,19 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """How ``fit`` asked for draws: what a model's ``_sample_posterior`` receives."""
+
+    method: str
+    draws: int
+    tune: int
+    chains: int
+    rng: np.random.Generator
+    random_seed: int | None
+    progressbar: bool
 
 
 @dataclass
@@ -329,16 +313,8 @@ class HazardModel(ABC):
         self.validate(table)
         method = self.resolve_sampler(table)
         rng = np.random.default_rng(random_seed)
-        sample = self._sample_posterior(
-            table,
-            method=method,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            rng=rng,
-            random_seed=random_seed,
-            progressbar=progressbar,
-        )
+        run = Sampling(method, draws, tune, chains, rng, random_seed, progressbar)
+        sample = self._sample_posterior(table, run)
         prior = sample.prior if sample.prior is not None else self.sample_prior(draws, rng)
         self.table_ = table
         self.method_ = method
@@ -347,18 +323,7 @@ class HazardModel(ABC):
         return self
 
     @abstractmethod
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
         """Draw from the posterior on ``table`` (set ``self.prior_`` and model attributes)."""
 
     def prior(self, table: ExposureTable) -> dict[str, Any]:
@@ -622,6 +587,23 @@ class HazardModel(ABC):
         out.attrs["ci_prob"] = ci_prob
         return out[FORECAST_COLUMNS]
 
+    def probability_draws(
+        self,
+        trigger_date: str | pd.Timestamp | None = None,
+        max_days: int = 365,
+        *,
+        group: str = "posterior",
+        **future: Any,
+    ) -> np.ndarray:
+        """Draws × days of P(≥ 1 outcome event within h days), h = 1 … ``max_days``.
+
+        The posterior predictive behind :meth:`forecast`, per draw (``future``: ``trigger``,
+        ``future_events``, ``covariate_path``); a combined forecast mixes these across models.
+        """
+        origin = self._forecast_origin(trigger_date)
+        design = self.future_design(origin, check_horizons(max_days)[0], **future)
+        return -np.expm1(-self.cumulative_hazard_draws(design, group=group))
+
     def forecast_curve(
         self, trigger_date: str | pd.Timestamp | None = None, max_days: int = 365, **kwargs: Any
     ) -> pd.DataFrame:
@@ -693,14 +675,28 @@ class HazardModel(ABC):
             The file holds a fit of another model class.
         DifferentDataError
             ``table`` is not the exposure table the fit was made on.
+        ModelError
+            The file is missing, not a followon fit, or damaged (see :func:`open_fit`).
         """
         tree, params = open_fit(cls, path, table)
-        model = cls(**cls._params_from_json(params))
+        try:
+            model = cls(**cls._params_from_json(params))
+        except FollowonError as exc:
+            raise damaged_fit(path, f"its parameters are refused ({exc})") from None
+        except (TypeError, ValueError, KeyError) as exc:
+            what = f"its parameters do not fit {cls.__name__} ({one_line(exc, 100)})"
+            raise damaged_fit(path, what) from None
         model.idata_ = tree
         model.table_ = table
         model.method_ = str(tree.attrs["method"])
-        model._restore(tree, table)
-        model.diagnostics_ = model._diagnose()
+        try:
+            model._restore(tree, table)
+            model.diagnostics_ = model._diagnose()
+        except FollowonError:
+            raise
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            reason = one_line(f"{type(exc).__name__}: {exc}", 100)
+            raise damaged_fit(path, f"its contents do not fit {cls.__name__} ({reason})") from None
         return model
 
     def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:

@@ -70,7 +70,7 @@ from scipy.special import expit, gammaln, logit
 
 from followon.errors import ModelError
 from followon.exposure.table import ExposureTable
-from followon.hazard.base import PosteriorSample
+from followon.hazard.base import PosteriorSample, Sampling
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
 from followon.hazard.piecewise import PiecewiseHazard
 
@@ -331,18 +331,8 @@ class HawkesHazard(PiecewiseHazard):
         return _prior_sample(self.prior_ if prior is None else prior, draws, rng)
 
     # ------------------------------------------------------------------ fitting
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
+        method, draws, tune, chains, rng = run.method, run.draws, run.tune, run.chains, run.rng
         data = _Data(table)
         self.prior_ = self.prior_for(table)
         theta, sample_stats, mode = sample_posterior(

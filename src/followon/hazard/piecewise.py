@@ -56,7 +56,7 @@ from scipy.special import gammaln
 from followon.errors import ModelError, did_you_mean
 from followon.exposure.table import ExposureTable
 from followon.hazard._sampling import DEFAULT_MCMC_SAMPLER, sample_glm
-from followon.hazard.base import HazardModel, PosteriorSample, draws_array
+from followon.hazard.base import HazardModel, PosteriorSample, Sampling, draws_array
 from followon.hazard.glm import laplace_draws, poisson_mode
 from followon.hazard.probability import check_horizons
 from followon.hazard.simulate import simulate_paths
@@ -151,6 +151,9 @@ class PiecewiseHazard(HazardModel):
     def check_params(self) -> None:
         """Refuse a sampler this model does not have and non-positive prior scales."""
         super().check_params()
+        self._check_prior_scales()
+
+    def _check_prior_scales(self) -> None:
         if not self.baseline_shape > 0 or not self.beta_sd > 0:
             raise ModelError("baseline_shape and beta_sd must be > 0.")
         if self.baseline_mean is not None and not self.baseline_mean > 0:
@@ -212,18 +215,9 @@ class PiecewiseHazard(HazardModel):
         )
 
     # ------------------------------------------------------------------ fitting
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
+        method, draws, tune, chains = run.method, run.draws, run.tune, run.chains
+        rng, random_seed, progressbar = run.rng, run.random_seed, run.progressbar
         names = table.covariate_names
         collapsed = table.collapsed()
         y = collapsed["events"].to_numpy(dtype=float)

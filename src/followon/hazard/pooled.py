@@ -73,7 +73,13 @@ from followon.errors import ModelError, did_you_mean
 from followon.exposure.instances import INSTANCES_ATTR, instance_assignment, trigger_pools
 from followon.exposure.table import ExposureTable
 from followon.hazard._sampling import DEFAULT_MCMC_SAMPLER, sample_pymc_model
-from followon.hazard.base import PosteriorSample, check_fit_args, draws_array, summarise_draws
+from followon.hazard.base import (
+    PosteriorSample,
+    Sampling,
+    check_fit_args,
+    draws_array,
+    summarise_draws,
+)
 from followon.hazard.glm import collapse_rows, poisson_loglik_rows
 from followon.hazard.piecewise import PiecewiseHazard, trigger_frame
 from followon.hazard.probability import check_horizons, interval_bounds
@@ -195,13 +201,15 @@ class PooledHazard(PiecewiseHazard):
     savage_dickey = False
     mcmc_methods: ClassVar[tuple[str, ...]] = ("pymc", "nutpie", "numpyro")
 
+    @classmethod
+    def fast_sampler(cls, table: ExposureTable, requested: str = "auto") -> str | None:
+        """Return None: the hierarchical prior has no conjugate or Laplace path (NUTS only)."""
+        return None
+
     def check_params(self) -> None:
         """Refuse a sampler the hierarchical prior lacks and bad scales."""
         check_pooled_sampler(self.sampler)
-        if not self.baseline_shape > 0 or not self.beta_sd > 0:
-            raise ModelError("baseline_shape and beta_sd must be > 0.")
-        if self.baseline_mean is not None and not self.baseline_mean > 0:
-            raise ModelError("baseline_mean must be > 0.")
+        self._check_prior_scales()
         if not self.pooling_sd > 0 or not self.instance_sd > 0:
             raise ModelError("pooling_sd and instance_sd must be > 0.")
         if not isinstance(self.instance_effects, bool):
@@ -233,18 +241,9 @@ class PooledHazard(PiecewiseHazard):
         return check_pooled_sampler(self.sampler)
 
     # ------------------------------------------------------------------ fitting
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
+        method, draws, tune, chains = run.method, run.draws, run.tune, run.chains
+        rng, random_seed, progressbar = run.rng, run.random_seed, run.progressbar
         prep = self._prepare(table)
         model = self._model(prep)
         var_names = ["baseline_rate", "beta", "pool_mean", "pool_sd"]
@@ -277,11 +276,8 @@ class PooledHazard(PiecewiseHazard):
         self._seed = 0 if random_seed is None else int(random_seed)
         return PosteriorSample(posterior, prior, stats)
 
-    def _prepare(self, table: ExposureTable) -> _Prepared:
-        """Check the table and parameters; collapse the days; set the priors."""
-        check_fit_args(table)
-        self.check_params()
-        self.validate(table)
+    def _layout(self, table: ExposureTable) -> tuple[_Structure, np.ndarray, pd.DataFrame]:
+        """Which columns are pooled into which pools; each day's trigger instances."""
         names = table.covariate_names
         trig_cols, pools, pool_index = trigger_pools(table)
         data = table.data
@@ -291,13 +287,6 @@ class PooledHazard(PiecewiseHazard):
             )
         else:
             Z_day, instances = np.zeros((len(data), 0)), pd.DataFrame()
-        patterns, y, exposure = collapse_rows(
-            np.hstack([data[names].to_numpy(dtype=float), Z_day]),
-            data["events"].to_numpy(dtype=float),
-            data["exposure"].to_numpy(dtype=float),
-        )
-        rate = max(y.sum(), 0.5) / exposure.sum()
-        a, b, mu, sd = self._priors(names, rate)
         structure = _Structure(
             names=list(names),
             trig=[names.index(c) for c in trig_cols],
@@ -306,6 +295,23 @@ class PooledHazard(PiecewiseHazard):
             pool_index=pool_index,
             instances=instances["event_id"].tolist() if len(instances) else [],
         )
+        return structure, Z_day, instances
+
+    def _prepare(self, table: ExposureTable) -> _Prepared:
+        """Check the table and parameters; collapse the days; set the priors."""
+        check_fit_args(table)
+        self.check_params()
+        self.validate(table)
+        names = table.covariate_names
+        data = table.data
+        structure, Z_day, instances = self._layout(table)
+        patterns, y, exposure = collapse_rows(
+            np.hstack([data[names].to_numpy(dtype=float), Z_day]),
+            data["events"].to_numpy(dtype=float),
+            data["exposure"].to_numpy(dtype=float),
+        )
+        rate = max(y.sum(), 0.5) / exposure.sum()
+        a, b, mu, sd = self._priors(names, rate)
         return _Prepared(
             structure=structure,
             X=patterns[:, : len(names)],
@@ -458,26 +464,7 @@ class PooledHazard(PiecewiseHazard):
     def _restore(self, tree: xr.DataTree, table: ExposureTable) -> None:
         """Rebuild the pooling structure and instance indicators of a loaded fit."""
         super()._restore(tree, table)
-        names = table.covariate_names
-        trig_cols, pools, pool_index = trigger_pools(table)
-        if self.instance_effects:
-            Z_day, instances = instance_assignment(
-                pd.DatetimeIndex(table.data["date"]),
-                table.events,
-                table.covariates,
-                design=table.data[names],
-            )
-        else:
-            Z_day, instances = np.zeros((len(table.data), 0)), pd.DataFrame()
-        self._structure = _Structure(
-            names=list(names),
-            trig=[names.index(c) for c in trig_cols],
-            other=[j for j, n in enumerate(names) if n not in trig_cols],
-            pools=pools,
-            pool_index=pool_index,
-            instances=instances["event_id"].tolist() if len(instances) else [],
-        )
-        self._instances, self._Z_day = instances, Z_day
+        self._structure, self._Z_day, self._instances = self._layout(table)
         self._seed = int(tree.attrs.get("new_instance_seed", 0))
 
     # ------------------------------------------------------------------ instance effects

@@ -109,7 +109,7 @@ from scipy import optimize
 from followon.errors import ConvergenceWarning, ModelError, did_you_mean
 from followon.exposure.covariates import TriggerWindows, select_events
 from followon.exposure.table import ExposureTable
-from followon.hazard.base import HazardModel, PosteriorSample
+from followon.hazard.base import HazardModel, PosteriorSample, Sampling
 
 __all__ = [
     "SURVIVAL_SAMPLERS",
@@ -385,6 +385,31 @@ class TimeToFirstEvent(HazardModel):
         """Refuse a sampler other than the grid and bad prior settings."""
         self._check_params()
 
+    def prior(self, table: ExposureTable) -> dict[str, Any]:
+        """Return the prior's constants: Normal means and sds of log shape and log scale."""
+        mu_k, sd_k, mu_s, sd_s = self._check_params()
+        return {
+            "log_shape_mean": mu_k,
+            "log_shape_sd": sd_k,
+            "log_scale_mean": mu_s,
+            "log_scale_sd": sd_s,
+        }
+
+    def sample_prior(
+        self, draws: int, rng: np.random.Generator, prior: Mapping[str, Any] | None = None
+    ) -> dict[str, np.ndarray]:
+        """Return draws (1, draws) of ``shape`` and ``scale`` from the prior."""
+        p = self.prior_ if prior is None else prior
+        with np.errstate(over="ignore"):  # a deliberately flat prior may overflow: inf
+            return {
+                "shape": np.exp(
+                    rng.normal(p["log_shape_mean"], p["log_shape_sd"], size=(1, draws))
+                ),
+                "scale": np.exp(
+                    rng.normal(p["log_scale_mean"], p["log_scale_sd"], size=(1, draws))
+                ),
+            }
+
     def resolve_sampler(self, table: ExposureTable) -> str:
         """Return the exact grid posterior."""
         return "grid"
@@ -432,24 +457,14 @@ class TimeToFirstEvent(HazardModel):
         return mean, sd, math.log(self.scale_median), float(self.scale_sd_log)
 
     # ------------------------------------------------------------------ fitting
-    def _sample_posterior(
-        self,
-        table: ExposureTable,
-        *,
-        method: str,
-        draws: int,
-        tune: int,
-        chains: int,
-        rng: np.random.Generator,
-        random_seed: int | None,
-        progressbar: bool,
-    ) -> PosteriorSample:
+    def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
         """Build the trigger spells of ``table`` and draw from the exact grid posterior.
 
         The first ``TriggerWindows`` covariate defines the trigger; other covariates are not
         used. ``draws × chains`` independent draws are stored as ``chains`` chains; ``tune``
         and ``progressbar`` are not used.
         """
+        draws, chains, rng = run.draws, run.chains, run.rng
         mu_k, sd_k, mu_s, sd_s = self._check_params()
         spells = trigger_spells(table, model=self.name)
         kept = spells[spells["kept"]]
@@ -509,18 +524,9 @@ class TimeToFirstEvent(HazardModel):
             "shape": np.exp(log_k).reshape(chains, draws),
             "scale": np.exp(log_s).reshape(chains, draws),
         }
-        with np.errstate(over="ignore"):  # a deliberately flat prior may overflow: inf
-            prior = {
-                "shape": np.exp(rng.normal(mu_k, sd_k, size=(1, draws))),
-                "scale": np.exp(rng.normal(mu_s, sd_s, size=(1, draws))),
-            }
+        self.prior_ = self.prior(table)
+        prior = self.sample_prior(draws, rng)
         self.spells_ = spells
-        self.prior_: dict[str, float] = {
-            "log_shape_mean": mu_k,
-            "log_shape_sd": sd_k,
-            "log_scale_mean": mu_s,
-            "log_scale_sd": sd_s,
-        }
         self.posterior_grid_ = {"log_shape": axes[0], "log_scale": axes[1], "log_prob": log_p}
         self._grid_edge = edge
         return PosteriorSample(posterior, prior)

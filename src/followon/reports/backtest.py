@@ -72,14 +72,19 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
     return "\n".join(lines)
 
 
-def write_backtest(result: BacktestResult, out_dir: str | Path, *, figures: bool = True) -> Path:
+def write_backtest(
+    result: BacktestResult, out_dir: str | Path, *, figures: bool = True, force: bool = False
+) -> Path:
     """Write ``backtest.csv``, ``scores.csv``, ``backtest.json``, ``report.md`` and figures.
 
     Atomic: everything is written to a temporary sibling folder and moved into place at the
-    end, so a failure leaves no half-written folder.
+    end, so a failure leaves no half-written folder. The folder carries the marker
+    ``.followon-results``; an existing ``out_dir`` is replaced only if it is empty or carries
+    the marker, anything else is refused (:class:`~followon.errors.OutputError`) and left
+    untouched unless ``force=True``.
     """
     out = Path(out_dir)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind="backtest", force=force) as tmp:
         result.forecasts.to_csv(tmp / "backtest.csv", index=False, date_format="%Y-%m-%d")
         result.scores.to_csv(tmp / "scores.csv", index=False)
         record = {

@@ -66,6 +66,37 @@ def _verdict(d_elpd: float, dse: float) -> str:
     return "clearly worse"
 
 
+def _answer(result: ScenarioResult) -> list[str]:
+    """Return the combined forecast, one line per outcome (none if < 2 were compared)."""
+    f = result.forecast
+    combined = f[(f["hypothesis"] == "combined") & (f["what_if"] == "")]
+    if combined.empty:
+        return []
+    weighting = str(result.comparison["weights"].iloc[0]) if "weights" in result.comparison else ""
+    lines = []
+    for outcome, rows in combined.groupby("outcome", sort=False):
+        parts = [
+            f"{_pct(float(r['p_mean']))} ({_pct(float(r['p_low']))}–"
+            f"{_pct(float(r['p_high']))}) within {int(r['horizon_days'])} days"
+            for r in rows.sort_values("horizon_days").to_dict("records")
+        ]
+        comp = result.comparison[
+            (result.comparison["outcome"] == outcome) & result.comparison["weight"].notna()
+        ]
+        weights = ", ".join(
+            f"{r.hypothesis} {r.weight:.2f} ({r.weight_low:.2f}–{r.weight_high:.2f})"
+            for r in comp.itertuples()
+        )
+        lines.append(
+            f"**Answer ({outcome}).** {'; '.join(parts)} — the combined forecast: the compared "
+            f"hypotheses mixed by their {weighting} weights ({weights}; 90% bootstrap "
+            "intervals). Wide weight intervals mean the comparison cannot choose; the "
+            "mixture then carries that doubt."
+        )
+        lines.append("")
+    return lines
+
+
 def render_report(result: ScenarioResult, figures: list[str] | None = None) -> str:
     """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
     s = result.scenario
@@ -89,6 +120,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             else ""
         ),
         "",
+        *_answer(result),
         "## Probability of the outcome within each horizon (posterior mean, 90% interval)",
         "",
     ]
@@ -142,12 +174,13 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             )
         lines += [text, ""]
     lines += [
-        "| outcome | hypothesis | elpd | se | d_elpd | dse | weight |",
+        "| outcome | hypothesis | elpd | se | d_elpd | dse | weight (90% bootstrap) |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in result.comparison.to_dict("records"):
-        numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse", "weight"))
-        lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} |")
+        numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse"))
+        weight = f"{r['weight']:.2f} ({r['weight_low']:.2f}–{r['weight_high']:.2f})"
+        lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} | {weight} |")
     if len(result.bayes_factors):
         lines += [
             "",
@@ -192,17 +225,29 @@ def write_results(
     *,
     save_models: bool = True,
     figures: bool = True,
+    force: bool = False,
 ) -> Path:
     """Write the results folder ``out_dir`` atomically and return its path.
 
     Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``hazard_curves.csv``,
     ``diagnostics.csv``, ``bayes_factors.csv``, ``parameters.csv``, ``forecast.json``,
-    ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png`` and ``models/*.nc``.
-    Everything is written to a temporary sibling folder first and moved into place at the end, so a
-    failure leaves no half-written folder (and an existing folder is only replaced whole).
+    ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png``, ``models/*.nc`` and the
+    marker ``.followon-results``. Everything is written to a temporary sibling folder first and
+    moved into place at the end, so a failure leaves no half-written folder (and an existing
+    folder is only replaced whole).
+
+    An existing ``out_dir`` is replaced only if it is empty or a results folder followon wrote
+    (it carries the marker); a file or any other folder is refused and left untouched unless
+    ``force=True``.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` exists and is not a followon results folder (and ``force`` is false), or
+        cannot be created.
     """
     out = Path(out_dir)
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, kind="scenario", force=force) as tmp:
         result.forecast.to_csv(tmp / "forecast.csv", index=False, date_format="%Y-%m-%d")
         result.comparison.to_csv(tmp / "comparison.csv", index=False)
         result.curves.to_csv(tmp / "curves.csv", index=False)

@@ -1,4 +1,12 @@
-"""Scenario files: schema, loader, runner, backtest and prior check (the YAML jobs)."""
+"""Scenario files: schema, loader, runner, backtest and prior check (the YAML jobs).
+
+``followon.scenarios.write_results`` and ``render_report`` moved to :mod:`followon.reports`;
+the old names resolve there for one release, with a ``DeprecationWarning``.
+"""
+
+import importlib
+import warnings
+from typing import Any
 
 from followon.evaluation.compare import stacking_weights
 from followon.scenarios.backtest import BacktestResult, backtest, backtest_origins
@@ -20,3 +28,15 @@ __all__ = [
     "run_scenario",
     "stacking_weights",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("render_report", "write_results"):
+        warnings.warn(
+            f"followon.scenarios.{name} moved to followon.reports.{name} (also fo.{name}); the "
+            "old name goes in the next release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module("followon.reports"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

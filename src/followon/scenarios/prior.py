@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from followon.hazard import FORECAST_COLUMNS
 from followon.scenarios.backtest import fast_model
 from followon.scenarios.build import hypothesis_table, load_scenario_events, resolve_trigger
 from followon.scenarios.schema import Scenario
@@ -54,20 +55,7 @@ def prior_predictive(
             rate = table.data["events"].sum() / table.data["exposure"].sum()
             f["base_rate"] = -np.expm1(-rate * f["horizon_days"].to_numpy(dtype=float))
             f.insert(0, "hypothesis", h.id)
-            frames.append(
-                f[
-                    [
-                        "hypothesis",
-                        "outcome",
-                        "horizon_days",
-                        "p_mean",
-                        "p_low",
-                        "p_high",
-                        "p_median",
-                        "base_rate",
-                    ]
-                ]
-            )
+            frames.append(f[["hypothesis", *FORECAST_COLUMNS[:6], "base_rate"]])
     out = pd.concat(frames, ignore_index=True)
     out.attrs["ci_prob"] = ci_prob
     return out

@@ -30,7 +30,13 @@ from followon.errors import (
     ScenarioError,
 )
 from followon.evaluation.bayes_factors import prior_sensitivity
-from followon.evaluation.compare import block_lpd, psis_loo, stacking_weights, summarise_comparison
+from followon.evaluation.compare import (
+    block_lpd,
+    mixture_probabilities,
+    psis_loo,
+    stacking_weights,
+    summarise_comparison,
+)
 from followon.exposure import (
     ExposureTable,
     Outcome,
@@ -167,6 +173,31 @@ def _lfo(
     return lpd, [f"{s:%Y-%m-%d}" for s in starts], refit_warnings
 
 
+COMBINED = "combined"
+"""The hypothesis name of the weighted mixture of the compared hypotheses' forecasts."""
+
+
+def _combined(
+    per_h: dict[str, tuple[np.ndarray, np.ndarray]],
+    weights: pd.Series,
+    horizons: list[int],
+    max_h: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the combined forecast's rows (at ``horizons``) and curve (days 1 … ``max_h``)."""
+    ids = [h for h in per_h if h in weights.index]
+    w = weights.reindex(ids).to_numpy(dtype=float)
+    w = w / w.sum()
+    draws = [per_h[h][0] for h in ids]
+    means = [per_h[h][1] for h in ids]
+    at = [np.asarray(m)[np.asarray(horizons) - 1] for m in means]
+    rows = mixture_probabilities(draws, w, horizons, p_means=at)
+    days = list(range(1, max_h + 1))
+    curve = mixture_probabilities(draws, w, days, p_means=means)
+    half = mixture_probabilities(draws, w, days, p_means=means, ci_prob=0.5)
+    curve["p_low50"], curve["p_high50"] = half["p_low"], half["p_high"]
+    return rows, curve
+
+
 PARAMETER_COLUMNS = [
     "outcome",
     "hypothesis",
@@ -279,6 +310,8 @@ def run_scenario(
         outcome = o_spec.build()
         tables: dict[str, ExposureTable] = {}
         fitted: dict[str, Any] = {}
+        # per what-if: each hypothesis' P(within h) draws and its own mean curve, for `combined`
+        draws_by_what_if: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
         for h in scenario.hypotheses:
             table = plan.tables[(o_spec.id, h.id)]
             model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
@@ -323,6 +356,14 @@ def run_scenario(
                     curve.insert(0, "hypothesis", h.id)
                     curve.insert(2, "what_if", "" if w is None else w.id)
                     curves.append(curve[_CURVE_COLUMNS])
+                    if get_model(h.model).daily_likelihood:
+                        p = model.probability_draws(
+                            origin, max_h, trigger=trig, future_events=future
+                        )
+                        draws_by_what_if.setdefault("" if w is None else w.id, {})[h.id] = (
+                            p,
+                            curve["p_mean"].to_numpy(),
+                        )
                 hazard_curves.append(
                     _hazard_curve(model, origin, max_h, trig).assign(hypothesis=h.id)
                 )
@@ -354,13 +395,17 @@ def run_scenario(
             lpd, blocks, refit_warnings = _lfo(
                 scenario, events, outcome, tables, sampling, plan.blocks[o_spec.id], comparable
             )
-            comp = summarise_comparison(lpd, [h.id for h in comparable])
+            comp = summarise_comparison(
+                lpd, [h.id for h in comparable], weights=scenario.compare.weights
+            )
             comp["blocks"] = ", ".join(blocks)
             for d in diags:
                 if d["outcome"] == o_spec.id:
                     d["lfo_refits_warned"] = refit_warnings.get(str(d["hypothesis"]), 0)
         else:
-            comp = psis_loo({h.id: fitted[h.id] for h in comparable})
+            comp = psis_loo(
+                {h.id: fitted[h.id] for h in comparable}, weights=scenario.compare.weights
+            )
             comp["blocks"] = ""
         others = [h.id for h in scenario.hypotheses if h not in comparable]
         if others:
@@ -383,14 +428,32 @@ def run_scenario(
         first_days[o_spec.id] = int((after.index.min() - origin).days) if len(after) else None
         comp.insert(0, "outcome", o_spec.id)
         comp["method"] = scenario.compare.method
+        comp["weights"] = scenario.compare.weights
         comparisons.append(comp)
+        if len(comparable) >= 2:
+            weights = comp.set_index("hypothesis")["weight"]
+            for what_if, per_h in draws_by_what_if.items():
+                f_rows, c_rows = _combined(
+                    per_h, weights, scenario.horizons_days, max(scenario.horizons_days)
+                )
+                f_rows.insert(0, "hypothesis", COMBINED)
+                f_rows.insert(1, "outcome", o_spec.id)
+                f_rows.insert(2, "what_if", what_if)
+                f_rows["origin_date"] = origin
+                f_rows["elapsed_days"] = 0
+                forecasts.append(f_rows)
+                c_rows.insert(0, "hypothesis", COMBINED)
+                c_rows.insert(1, "outcome", o_spec.id)
+                c_rows.insert(2, "what_if", what_if)
+                curves.append(c_rows[_CURVE_COLUMNS])
     forecast = pd.concat(forecasts, ignore_index=True)
     first_table = next(iter(models.values())).table_
+    first_hypothesis = scenario.hypotheses[0].id
     observed = []
     for o, h, horizon in zip(
         forecast["outcome"], forecast["hypothesis"], forecast["horizon_days"], strict=True
     ):
-        table = models[(str(o), str(h))].table_
+        table = models[(str(o), str(h) if h != COMBINED else first_hypothesis)].table_
         observed.append(
             observed_within(
                 table.outcome.daily_counts(events), origin, int(horizon), table.observed_until

@@ -251,6 +251,16 @@ class HypothesisSpec(_Strict):
     sampler: str = "auto"
     options: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value == "combined":
+            raise ValueError(
+                "'combined' is the name of the weighted forecast every run adds; give this "
+                "hypothesis another id"
+            )
+        return value
+
     @field_validator("model")
     @classmethod
     def _registered(cls, value: str) -> str:
@@ -396,6 +406,7 @@ class CompareSpec(_Strict):
     method: Literal["lfo", "psis-loo"] = "lfo"
     origins: int = Field(4, ge=1, le=50)
     block_days: int = Field(180, ge=7, le=MAX_DAYS)
+    weights: Literal["stacking", "pseudo-bma+"] = "stacking"
 
 
 class SamplingSpec(_Strict):

@@ -132,8 +132,13 @@ def test_forecast_rows_and_baselines_by_hand(
     f = result.forecasts
     assert list(f.columns) == list(fo.evaluation.BACKTEST_COLUMNS)
     hyps = ["steady", "plenum", "ml:plenum", "clustering", "ml:clustering"]
-    assert list(dict.fromkeys(f["hypothesis"])) == [*hyps, "climatology", "recent_rate"]
-    assert len(f) == result.meta["origins"] * 7 * 2
+    assert list(dict.fromkeys(f["hypothesis"])) == [
+        *hyps,
+        "climatology",
+        "recent_rate",
+        "combined",
+    ]
+    assert len(f) == result.meta["origins"] * 8 * 2
     # climatology: the daily rate of launch days before the origin, as 1 − exp(−r H)
     origin = pd.Timestamp(f["origin_date"].unique()[40])
     row = f[(f["origin_date"] == origin) & (f["hypothesis"] == "climatology")]
@@ -275,3 +280,34 @@ def test_cli_backtest_refuses_a_foreign_folder_before_refitting(
         "replace it and everything in it.\n"
     )
     assert [p.name for p in mine.iterdir()] == ["thesis.tex"]
+
+
+def test_combined_weights_come_only_from_forecasts_resolved_before_the_origin() -> None:
+    """Equal weights until MIN_RESOLVED past windows have closed; then stacking on their scores."""
+    from followon.scenarios.backtest import MIN_RESOLVED, combined_forecasts
+
+    origins = pd.date_range("2020-01-01", periods=40, freq="14D")
+    rows = []
+    for i, origin in enumerate(origins):
+        observed = float(i % 2)  # 'right' always forecasts what happens, 'wrong' the opposite
+        for hyp, p in (("right", 0.9 if observed else 0.1), ("wrong", 0.1 if observed else 0.9)):
+            rows.append(
+                {
+                    "origin_date": origin,
+                    "trigger": "",
+                    "hypothesis": hyp,
+                    "outcome": "launch",
+                    "horizon_days": 30,
+                    "p_mean": p,
+                    "p_low": np.nan,
+                    "p_high": np.nan,
+                    "observed": observed,
+                }
+            )
+    out = combined_forecasts(pd.DataFrame(rows), ["right", "wrong"]).set_index("origin_date")
+    # a 30-day window from an origin 14 days apart closes 3 origins later
+    early = out.index[: MIN_RESOLVED + 2]
+    assert out.loc[early, "p_mean"].tolist() == pytest.approx([0.5] * len(early))
+    late = out.iloc[-1]
+    assert late["p_mean"] == pytest.approx(0.9 if late["observed"] else 0.1, abs=1e-3)
+    assert out["p_low"].isna().all() and set(out["hypothesis"]) == {"combined"}

@@ -30,9 +30,9 @@ def test_forecast_plot(result: fo.ScenarioResult) -> None:
         fo.plot_forecast(result, ax=ax)
         assert fig.get_size_inches()[0] == pytest.approx(89 / 25.4)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["steady", "politburo", "base rate"]
+    assert labels == ["steady", "politburo", "combined", "base rate"]
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
-    assert len(bands) == 2 * 2  # 50% and 90% per hypothesis
+    assert len(bands) == 3 * 2  # 50% and 90% per hypothesis (and the combined forecast)
     lines = [ln for ln in ax.get_lines() if ln.get_label() in ("steady", "politburo")]
     assert [ln.get_color() for ln in lines] == list(OKABE_ITO[:2])
     assert lines[0].get_linestyle() != lines[1].get_linestyle()  # grayscale-safe
@@ -125,6 +125,8 @@ def test_runner_stores_what_if_curves_hazard_curves_and_events(
     c = result.curves
     assert list(c.columns[:4]) == ["hypothesis", "outcome", "what_if", "horizon_days"]
     assert c.groupby(["hypothesis", "what_if"]).size().to_dict() == {
+        ("combined", ""): 60,
+        ("combined", "drills"): 60,
         ("politburo", ""): 60,
         ("politburo", "drills"): 60,
         ("steady", ""): 60,
@@ -174,11 +176,11 @@ def test_forecast_plot_draws_what_if_lines_that_differ(result: fo.ScenarioResult
     fig, (a1, a2) = plt.subplots(1, 2)
     fo.plot_forecast(_with_distinct_what_if(result), ax=a1)
     labels = [t.get_text() for t in a1.get_legend().get_texts()]
-    assert labels == ["steady", "politburo", "politburo · drills", "base rate"]
+    assert labels == ["steady", "politburo", "politburo · drills", "combined", "base rate"]
     (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo · drills"]
     assert line.get_color() == OKABE_ITO[1] and line.get_linestyle() == ":"
     assert line.get_marker() not in ("o", "s", "None")
-    assert len([c for c in a1.collections if isinstance(c, PolyCollection)]) == 2 * 2  # no bands
+    assert len([c for c in a1.collections if isinstance(c, PolyCollection)]) == 3 * 2  # no bands
     fo.plot_forecast(_with_distinct_what_if(result), ax=a2, what_ifs=False)
     assert "politburo · drills" not in [ln.get_label() for ln in a2.get_lines()]
     plt.close(fig)

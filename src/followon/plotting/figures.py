@@ -69,6 +69,8 @@ def plot_forecast(
     base = sub[sub["what_if"] == ""]
     for i, (hyp, c) in enumerate(base.groupby("hypothesis", sort=False)):
         colour, style = OKABE_ITO[i % len(OKABE_ITO)], STYLES[i % len(STYLES)]
+        if hyp == "combined":  # the answer: black, solid, thicker, no marker
+            colour, style = "black", {"linestyle": "-", "marker": "None"}
         x = c["horizon_days"].to_numpy()
         ax.fill_between(x, c["p_low"], c["p_high"], color=colour, alpha=0.15, linewidth=0)
         if "p_low50" in c:
@@ -78,6 +80,7 @@ def plot_forecast(
             c["p_mean"],
             color=colour,
             linestyle=style["linestyle"],
+            linewidth=1.4 if hyp == "combined" else None,
             label=str(hyp),
             marker=style["marker"],
             markevery=max(len(x) // 6, 1),

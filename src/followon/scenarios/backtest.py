@@ -53,14 +53,23 @@ import numpy as np
 import pandas as pd
 
 from followon.errors import ConvergenceWarning, ScenarioError
+from followon.evaluation.compare import stacking_weights
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
+from followon.hazard import get_model
 from followon.hazard.glm import poisson_mode
 from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
-__all__ = ["BASELINES", "BacktestResult", "backtest", "backtest_origins", "fast_model"]
+__all__ = [
+    "BASELINES",
+    "BacktestResult",
+    "backtest",
+    "backtest_origins",
+    "combined_forecasts",
+    "fast_model",
+]
 
 BASELINES = ("climatology", "recent_rate", "ml")
 """Baselines scored beside every backtest (``ml`` → one ``ml:<hypothesis>`` per covariate
@@ -321,6 +330,56 @@ def _rows(
     )
 
 
+MIN_RESOLVED = 8
+"""Resolved past forecasts a backtest origin needs before ``combined`` stops weighing equally."""
+
+
+def combined_forecasts(forecasts: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    r"""Return the ``combined`` forecast at every origin, weights learned only from the past.
+
+    At origin *t* and horizon *H*, each member's earlier forecasts whose window had closed
+    before *t* (origin + H ≤ t) and resolved (``observed`` 0/1) give log scores
+    :math:`\log p` or :math:`\log(1 - p)`; their stacking weights (the run's rule, on past
+    scores instead of blocks) mix the members' ``p_mean`` at *t*. Until
+    :data:`MIN_RESOLVED` forecasts have resolved, the members weigh equally. ``p_low`` and
+    ``p_high`` are empty (a point forecast, as the baselines).
+    """
+    rows: list[dict[str, Any]] = []
+    part = forecasts[forecasts["hypothesis"].isin(members)]
+    for (outcome, horizon_key), grp in part.groupby(["outcome", "horizon_days"], sort=False):
+        horizon = int(str(horizon_key))
+        p = grp.pivot_table(index="origin_date", columns="hypothesis", values="p_mean")
+        p = p.reindex(columns=list(members)).dropna()
+        observed = grp.groupby("origin_date")["observed"].first().reindex(p.index)
+        trigger = grp.groupby("origin_date")["trigger"].first().reindex(p.index)
+        values = np.clip(p.to_numpy(dtype=float), 1e-9, 1 - 1e-9)
+        y = observed.to_numpy(dtype=float)
+        dates = p.index.to_numpy()
+        for i, origin in enumerate(dates):
+            closed = (dates + pd.Timedelta(days=horizon) <= origin) & ~np.isnan(y)
+            if closed.sum() >= MIN_RESOLVED:
+                lpd = np.where(
+                    y[closed, None] == 1, np.log(values[closed]), np.log1p(-values[closed])
+                )
+                w = stacking_weights(lpd)
+            else:
+                w = np.full(len(members), 1 / len(members))
+            rows.append(
+                {
+                    "origin_date": pd.Timestamp(origin),
+                    "trigger": trigger.iloc[i],
+                    "hypothesis": "combined",
+                    "outcome": outcome,
+                    "horizon_days": int(horizon),
+                    "p_mean": float(w @ p.to_numpy(dtype=float)[i]),
+                    "p_low": np.nan,
+                    "p_high": np.nan,
+                    "observed": y[i],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def _point_rows(
     origin: pd.Timestamp,
     trigger: str,
@@ -472,6 +531,9 @@ def backtest(
     workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     rows = _execute(job, items, executor, workers, progressbar)
     forecasts = pd.DataFrame(rows)
+    members = [h.id for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
+    if len(members) >= 2:
+        forecasts = pd.concat([forecasts, combined_forecasts(forecasts, members)])
     order = {h: i for i, h in enumerate(dict.fromkeys(forecasts["hypothesis"]))}
     forecasts = forecasts.sort_values(
         ["origin_date", "outcome", "hypothesis", "horizon_days"],

@@ -192,13 +192,20 @@ def _cmd_data_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_validate(args: argparse.Namespace) -> int:
+    """Check each file as `run` would, short of fitting: data, trigger, every table, blocks."""
     from followon.scenarios import load_scenario
+    from followon.scenarios.build import check_scenario
 
     for path in args.files:
         s = load_scenario(path)
+        plan = check_scenario(s)
+        blocks = max((len(b) for b in plan.blocks.values()), default=0)
+        trigger = plan.trigger.get("event_id") or f"hypothetical {plan.trigger['type']}"
         print(
             f"{path}: ok, {len(s.outcomes)} outcome(s) × {len(s.hypotheses)} hypothesis(es), "
-            f"horizons {', '.join(map(str, s.horizons_days))} days"
+            f"horizons {', '.join(map(str, s.horizons_days))} days; trigger {trigger} ends "
+            f"{plan.origin:%Y-%m-%d}; {len(plan.tables)} table(s) and {blocks} comparison "
+            "block(s) built"
         )
     return 0
 

@@ -7,12 +7,13 @@ other's internals.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from followon.errors import DataError, ScenarioError, did_you_mean
+from followon.errors import DataError, ModelError, ScenarioError, did_you_mean
 from followon.events import load_events, read_events
 from followon.events.catalog import catalog_sha256
 from followon.exposure import (
@@ -29,12 +30,20 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import HazardModel, get_model
-from followon.scenarios.schema import HypothesisSpec, Scenario
+from followon.scenarios.safe_yaml import clip, clip_words
+from followon.scenarios.schema import LAST_DAY, HypothesisSpec, Scenario
+
+QUICK_ORIGINS = 2
+"""Leave-future-out blocks in quick mode (at most)."""
 
 __all__ = [
+    "ScenarioPlan",
+    "check_scenario",
     "covariates_from_spec",
+    "fit_location",
     "hypothesis_model",
     "hypothesis_table",
+    "lfo_block_starts",
     "load_scenario_events",
     "model_class",
     "resolve_trigger",
@@ -42,12 +51,33 @@ __all__ = [
 
 
 def load_scenario_events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
-    """Return the scenario's events (the bundled catalog or its file) and their sha256."""
-    if scenario.data.catalog:
-        return load_events(), catalog_sha256()  # the manifest's sha256, and overlay files
-    base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
-    path = (base / str(scenario.data.file)).resolve()
-    return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the scenario's events (the bundled catalog or its file) and their sha256.
+
+    Raises
+    ------
+    ScenarioError
+        The data cannot be read: one line naming the scenario file first, then the data file
+        and what is wrong with it.
+    """
+    try:
+        if scenario.data.catalog:
+            return load_events(), catalog_sha256()  # the manifest's sha256, and overlay files
+        base = Path(scenario.source_path).parent if scenario.source_path else Path.cwd()
+        path = (base / str(scenario.data.file)).resolve()
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            raise ScenarioError(
+                f"{scenario.source_path}: data.file: {clip(str(path))} {what}; give a CSV or "
+                "Parquet event file (a relative path is read from the scenario's folder)."
+            )
+        return read_events(path), hashlib.sha256(path.read_bytes()).hexdigest()
+    except DataError as exc:
+        raise ScenarioError(f"{scenario.source_path}: data: {exc}") from None
+    except OSError as exc:
+        raise ScenarioError(
+            f"{scenario.source_path}: data.file: cannot read {clip(str(exc.filename))} "
+            f"({exc.strerror})."
+        ) from None
 
 
 def resolve_trigger(
@@ -58,9 +88,14 @@ def resolve_trigger(
     if spec.event_id is not None:
         hit = events[events["event_id"] == spec.event_id]
         if hit.empty:
+            hint = (
+                did_you_mean(spec.event_id, events["event_id"].dropna().astype(str).tolist())
+                if len(spec.event_id) <= 80
+                else ""
+            )
             raise ScenarioError(
-                f"{scenario.source_path}: trigger.event_id: '{spec.event_id}' is not in the event "
-                f"history{did_you_mean(spec.event_id, events['event_id'].tolist())}."
+                f"{scenario.source_path}: trigger.event_id: '{clip(spec.event_id)}' is not in "
+                f"the event history{hint}."
             )
         row = hit.iloc[0]
     else:
@@ -150,7 +185,8 @@ def hypothesis_table(
         )
     except DataError as exc:
         raise ScenarioError(
-            f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': {exc}"
+            f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}': "
+            f"{clip_words(str(exc))}"
         ) from None
 
 
@@ -163,3 +199,159 @@ def hypothesis_model(h: HypothesisSpec, *, log_likelihood: bool) -> HazardModel:
     """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
     model: HazardModel = h.build_model(log_likelihood=log_likelihood)
     return model
+
+
+@dataclass
+class ScenarioPlan:
+    """What :func:`check_scenario` prepared: everything a run needs short of fitting.
+
+    Attributes
+    ----------
+    events : DataFrame
+        The event history.
+    data_sha256 : str
+        Of the data file or the catalog (of the table when ``events`` were passed in).
+    origin : Timestamp
+        The forecast origin (the day the trigger ends).
+    hypothetical : dict or None
+        The trigger event when it is not in the history.
+    trigger : dict
+        The trigger's description (for the results).
+    tables : dict
+        ``(outcome id, hypothesis id) → ExposureTable`` of the main fits.
+    blocks : dict
+        ``outcome id → leave-future-out block starts`` (empty with ``psis-loo``).
+    """
+
+    events: pd.DataFrame
+    data_sha256: str
+    origin: pd.Timestamp
+    hypothetical: dict[str, Any] | None
+    trigger: dict[str, Any]
+    tables: dict[tuple[str, str], ExposureTable]
+    blocks: dict[str, list[pd.Timestamp]]
+
+
+def fit_location(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
+    """Return the prefix of a message about one fit: ``file: outcome 'o', hypothesis 'h' ...``."""
+    return (
+        f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}' (model {h.model}): "
+    )
+
+
+def lfo_block_starts(scenario: Scenario, table: ExposureTable, origins: int) -> list[pd.Timestamp]:
+    """Return the leave-future-out block starts: ``origins`` blocks ending at the table's end.
+
+    Blocks that would leave less than a year of training data are dropped.
+
+    Raises
+    ------
+    ScenarioError
+        No block is left.
+    """
+    block = pd.Timedelta(days=scenario.compare.block_days)
+    end = table.end
+    starts = [end + pd.Timedelta(days=1) - block * (origins - k) for k in range(origins)]
+    starts = [s for s in starts if s > table.start + pd.Timedelta(days=365)]
+    if not starts:
+        raise ScenarioError(
+            f"{scenario.source_path}: compare: not enough history for {origins} leave-future-out "
+            f"blocks of {scenario.compare.block_days} days after a year of training data; "
+            "lower compare.origins or compare.block_days."
+        )
+    return starts
+
+
+def check_scenario(
+    scenario: Scenario, events: pd.DataFrame | None = None, *, quick: bool = False
+) -> ScenarioPlan:
+    """Check that a scenario can be run, doing everything a run does short of fitting.
+
+    Loads the data, resolves the trigger, checks ``as_of`` and the horizons against it, builds
+    every hypothesis' table for every outcome (and checks the model accepts it), and builds the
+    training table of every leave-future-out comparison block. :func:`followon.run_scenario`
+    calls it first; ``followon scenario validate`` calls it alone.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`followon.load_scenario`.
+    events : DataFrame, optional
+        Events to use instead of the scenario's ``data``.
+    quick : bool
+        Check the comparison blocks of a quick run (at most two); the default checks all of
+        ``compare.origins``, which include the quick run's.
+
+    Returns
+    -------
+    ScenarioPlan
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the scenario file first, then the key, outcome, hypothesis or
+        comparison block, and what to change.
+    """
+    where = scenario.source_path
+    if events is None:
+        events, data_sha = load_scenario_events(scenario)
+    else:
+        data_sha = hashlib.sha256(
+            pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes()
+        ).hexdigest()
+    origin, hypothetical, trigger_desc = resolve_trigger(scenario, events)
+    as_of = pd.Timestamp(scenario.as_of)
+    if origin < as_of - pd.Timedelta(days=1):
+        raise ScenarioError(
+            f"{where}: as_of {scenario.as_of} is after the trigger ended "
+            f"({origin:%Y-%m-%d}): days the forecast should predict would be used to fit. "
+            f"Set as_of to {origin + pd.Timedelta(days=1):%Y-%m-%d} or earlier."
+        )
+    longest = max(scenario.horizons_days)
+    if longest > (pd.Timestamp(LAST_DAY) - origin).days:
+        raise ScenarioError(
+            f"{where}: horizons_days: {longest} days after the trigger ({origin:%Y-%m-%d}) is "
+            f"past {LAST_DAY}, the last date followon handles."
+        )
+    origins = min(scenario.compare.origins, QUICK_ORIGINS) if quick else scenario.compare.origins
+    tables: dict[tuple[str, str], ExposureTable] = {}
+    blocks: dict[str, list[pd.Timestamp]] = {}
+    for o_spec in scenario.outcomes:
+        outcome = o_spec.build()
+        for h in scenario.hypotheses:
+            table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
+            try:
+                hypothesis_model(h, log_likelihood=False).validate(table)
+            except ModelError as exc:
+                raise ScenarioError(
+                    f"{fit_location(scenario, outcome, h)}{clip_words(str(exc))}"
+                ) from None
+            tables[(o_spec.id, h.id)] = table
+        comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
+        if scenario.compare.method != "lfo" or not comparable:
+            blocks[o_spec.id] = []
+            continue
+        first = tables[(o_spec.id, scenario.hypotheses[0].id)]
+        starts = lfo_block_starts(scenario, first, origins)
+        blocks[o_spec.id] = starts
+        for h in comparable:
+            full = tables[(o_spec.id, h.id)]
+            for start in starts:
+                try:
+                    build_exposure(
+                        events,
+                        outcome,
+                        start=f"{scenario.data.start}",
+                        as_of=start,
+                        covariates=full.covariates,
+                        observed_until=full.observed_until,
+                        require_events=False,
+                    )
+                except DataError as exc:
+                    raise ScenarioError(
+                        f"{where}: outcome '{outcome.id}', hypothesis '{h.id}', comparison "
+                        f"block from {start:%Y-%m-%d}: the refit on the days before it fails: "
+                        f"{clip_words(str(exc)).rstrip('.')}. Lower compare.origins or "
+                        "compare.block_days so that every block starts after the first such event."
+                    ) from None
+    return ScenarioPlan(events, data_sha, origin, hypothetical, trigger_desc, tables, blocks)

@@ -17,7 +17,6 @@ per-day log-likelihood instead (optimistic for time series: prefer ``lfo``).
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,17 +44,13 @@ from followon.exposure import (
 )
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
-from followon.scenarios.build import (
-    hypothesis_model,
-    hypothesis_table,
-    load_scenario_events,
-    resolve_trigger,
-)
+from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
 
 QUICK = {"draws": 500, "tune": 500, "chains": 2}
+"""Sampling of a quick run (which also keeps at most ``QUICK_ORIGINS`` comparison blocks)."""
 
 
 @dataclass
@@ -126,12 +121,6 @@ def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str 
     return messages
 
 
-def _where(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
-    return (
-        f"{scenario.source_path}: outcome '{outcome.id}', hypothesis '{h.id}' (model {h.model}): "
-    )
-
-
 def _future_events(spans: list[Any]) -> pd.DataFrame:
     return pd.DataFrame(
         [
@@ -154,21 +143,14 @@ def _lfo(
     outcome: Outcome,
     full: dict[str, ExposureTable],
     sampling: dict[str, Any],
-    origins: int,
+    starts: list[pd.Timestamp],
     hypotheses: list[HypothesisSpec],
 ) -> tuple[np.ndarray, list[str], dict[str, int]]:
-    """Per-block lpd (blocks × hypotheses) by exact refits, block labels, refits that warned."""
-    any_table = next(iter(full.values()))
-    end = any_table.end
+    """Per-block lpd (blocks × hypotheses) by exact refits, block labels, refits that warned.
+
+    ``starts``: the block starts :func:`~followon.scenarios.build.check_scenario` checked.
+    """
     block = pd.Timedelta(days=scenario.compare.block_days)
-    starts = [end + pd.Timedelta(days=1) - block * (origins - k) for k in range(origins)]
-    starts = [s for s in starts if s > any_table.start + pd.Timedelta(days=365)]
-    if not starts:
-        raise ScenarioError(
-            f"{scenario.source_path}: compare: not enough history for {origins} leave-future-out "
-            f"blocks of {scenario.compare.block_days} days after a year of training data; "
-            "lower compare.origins or compare.block_days."
-        )
     lpd = np.zeros((len(starts), len(hypotheses)))
     refit_warnings: dict[str, int] = {}
     for j, h in enumerate(hypotheses):
@@ -184,7 +166,7 @@ def _lfo(
                 observed_until=full[h.id].observed_until,
                 require_events=False,
             )
-            if _fit(model, train, sampling, _where(scenario, outcome, h)):
+            if _fit(model, train, sampling, fit_location(scenario, outcome, h)):
                 refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
             rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
             lpd[k, j] = block_lpd(model, rows)
@@ -306,27 +288,16 @@ def run_scenario(
     ------
     ScenarioError
         A trigger not in the history, an outcome matching no events, too little history for
-        the comparison, ... — one line naming the file and the key.
+        the comparison, ... — one line naming the file and the key. Everything but a failing
+        fit is found before any fitting, by :func:`~followon.scenarios.build.check_scenario`
+        (what ``followon scenario validate`` runs).
     """
-    if events is None:
-        events, data_sha = load_scenario_events(scenario)
-    else:
-        data_sha = hashlib.sha256(
-            pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes()
-        ).hexdigest()
-    origin, hypothetical, trigger_desc = resolve_trigger(scenario, events)
-    as_of = pd.Timestamp(scenario.as_of)
-    if origin < as_of - pd.Timedelta(days=1):
-        raise ScenarioError(
-            f"{scenario.source_path}: as_of {scenario.as_of} is after the trigger ended "
-            f"({origin:%Y-%m-%d}): days the forecast should predict would be used to fit. "
-            f"Set as_of to {origin + pd.Timedelta(days=1):%Y-%m-%d} or earlier."
-        )
+    plan = check_scenario(scenario, events, quick=quick)
+    events, data_sha, origin = plan.events, plan.data_sha256, plan.origin
+    hypothetical, trigger_desc = plan.hypothetical, plan.trigger
     sampling = scenario.sampling.model_dump()
-    origins = scenario.compare.origins
     if quick:
         sampling.update(QUICK)
-        origins = min(origins, 2)
     forecasts, curves, diags, comparisons = [], [], [], []
     hazard_curves: list[pd.DataFrame] = []
     notes: list[str] = []
@@ -342,9 +313,9 @@ def run_scenario(
         # per what-if: each hypothesis' P(within h) draws and its own mean curve, for `combined`
         draws_by_what_if: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
         for h in scenario.hypotheses:
-            table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
+            table = plan.tables[(o_spec.id, h.id)]
             model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
-            messages = _fit(model, table, sampling, _where(scenario, outcome, h))
+            messages = _fit(model, table, sampling, fit_location(scenario, outcome, h))
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
             summary = model.summary(0.9).reset_index()
             summary.insert(0, "outcome", o_spec.id)
@@ -422,7 +393,7 @@ def run_scenario(
         comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
         if scenario.compare.method == "lfo":
             lpd, blocks, refit_warnings = _lfo(
-                scenario, events, outcome, tables, sampling, origins, comparable
+                scenario, events, outcome, tables, sampling, plan.blocks[o_spec.id], comparable
             )
             comp = summarise_comparison(
                 lpd, [h.id for h in comparable], weights=scenario.compare.weights

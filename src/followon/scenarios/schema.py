@@ -1,26 +1,45 @@
 """The scenario file: a question, its trigger, outcomes, horizons and competing hypotheses.
 
-YAML, read with ``yaml.safe_load`` only, validated with pydantic (unknown keys rejected with a
-"did you mean"). Models are chosen by registered name (:data:`MODELS`), never by import path.
-See ``docs/scenarios.md`` for the format with an example.
+YAML, read by a safe reader of its own (:mod:`followon.scenarios.safe_yaml`: bounded aliases
+and nesting, no duplicate keys, no octal surprises), validated with pydantic (unknown keys
+rejected with a "did you mean"). Models are chosen by registered name (:data:`MODELS`), never
+by import path. See ``docs/scenarios.md`` for the format with an example.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import inspect
 import itertools
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.functional_validators import AfterValidator
 
-from followon.errors import ModelError, ScenarioError, did_you_mean
-from followon.events.schema import MISSILE_CLASSES, known_event_type
+from followon.errors import ModelError, ScenarioError
+from followon.events.schema import MISSILE_CLASSES, event_types, known_event_type
 from followon.exposure.outcomes import Outcome
 from followon.hazard.registry import MODELS
+from followon.scenarios.safe_yaml import (
+    TOO_DEEP,
+    YamlRefused,
+    clip,
+    clip_inputs,
+    hint,
+    read_yaml,
+)
 
 __all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
 
@@ -34,8 +53,36 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _event_type(value: str, info: ValidationInfo) -> str:
+    """Check a ``type`` against the registered types (read once per file: see load_scenario)."""
+    known = (info.context or {}).get("event_types")
+    if known is not None and value in known:
+        return value
+    return known_event_type(value)
+
+
 # the catalog's own vocabulary: the built-in EVENT_TYPES and types declared by overlay files
-EventType = Annotated[str, AfterValidator(known_event_type)]
+EventType = Annotated[str, AfterValidator(_event_type)]
+
+
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2262, 4, 11)
+"""The dates a scenario may name: pandas' nanosecond timestamps end on 11 April 2262."""
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(
+            f"{value} is outside the dates followon handles, {FIRST_DAY} to {LAST_DAY}"
+        )
+    return value
+
+
+MAX_DAYS = (LAST_DAY - FIRST_DAY).days
+"""Longest span in days a scenario may name (cut points, lead and lag days, blocks)."""
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+"""A date between :data:`FIRST_DAY` and :data:`LAST_DAY`."""
 
 
 class _Strict(BaseModel):
@@ -47,8 +94,8 @@ class DataSpec(_Strict):
 
     catalog: Literal["dprk"] | None = None
     file: str | None = None
-    start: dt.date
-    observed_until: dt.date | None = None
+    start: Day
+    observed_until: Day | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> DataSpec:
@@ -62,8 +109,8 @@ class TriggerSpec(_Strict):
 
     event_id: str | None = None
     type: EventType | None = None
-    date: dt.date | None = None
-    end_date: dt.date | None = None
+    date: Day | None = None
+    end_date: Day | None = None
     tags: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -100,10 +147,20 @@ class OutcomeSpec(_Strict):
         for s in value:
             if s not in MISSILE_CLASSES:
                 raise ValueError(
-                    f"unknown missile class '{s}'{did_you_mean(s, MISSILE_CLASSES)}; allowed: "
+                    f"unknown missile class '{clip(s)}'{hint(s, MISSILE_CLASSES)}; allowed: "
                     f"{', '.join(MISSILE_CLASSES)}"
                 )
         return value
+
+
+def _check_cuts(value: list[int]) -> list[int]:
+    if len(value) < 2 or any(b <= a for a, b in itertools.pairwise(value)):
+        raise ValueError("must be at least two increasing whole numbers of days, e.g. [0, 30, 60]")
+    if value[0] < 0:
+        raise ValueError("must start at 0 or later")
+    if value[-1] > MAX_DAYS:
+        raise ValueError(f"must end at {MAX_DAYS} days or sooner (the dates followon handles)")
+    return value
 
 
 class TriggerWindowSpec(_Strict):
@@ -120,21 +177,15 @@ class TriggerWindowSpec(_Strict):
     @field_validator("cut_days")
     @classmethod
     def _cuts(cls, value: list[int]) -> list[int]:
-        if len(value) < 2 or any(b <= a for a, b in itertools.pairwise(value)):
-            raise ValueError(
-                "must be at least two increasing whole numbers of days, e.g. [0, 30, 60]"
-            )
-        if value[0] < 0:
-            raise ValueError("must start at 0 or later")
-        return value
+        return _check_cuts(value)
 
 
 class SpanSpec(_Strict):
     """A span-in-progress covariate (see :class:`followon.Spans`)."""
 
     type: EventType
-    lead_days: int = Field(0, ge=0)
-    lag_days: int = Field(0, ge=0)
+    lead_days: int = Field(0, ge=0, le=MAX_DAYS)
+    lag_days: int = Field(0, ge=0, le=MAX_DAYS)
     tags: list[str] = Field(default_factory=list)
     where: dict[str, list[str]] = Field(default_factory=dict)
     name: str | None = None
@@ -143,8 +194,13 @@ class SpanSpec(_Strict):
 class SelfExcitationSpec(_Strict):
     """Self-excitation: a decaying sum (``decay_days``) and/or days-since-last bins."""
 
-    decay_days: float | None = Field(None, gt=0)
+    decay_days: float | None = Field(None, gt=0, le=MAX_DAYS)
     cut_days: list[int] | None = None
+
+    @field_validator("cut_days")
+    @classmethod
+    def _cuts(cls, value: list[int] | None) -> list[int] | None:
+        return None if value is None else _check_cuts(value)
 
     @model_validator(mode="after")
     def _something(self) -> SelfExcitationSpec:
@@ -157,17 +213,26 @@ class EraSpec(_Strict):
     """A user-declared span (e.g. the 2018-19 moratorium)."""
 
     name: str
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EraSpec:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class PriorSpec(_Strict):
     """Prior settings of a hypothesis' model."""
 
-    baseline_shape: float = Field(2.0, gt=0)
-    baseline_mean: float | None = Field(None, gt=0)
-    beta_sd: float = Field(1.0, gt=0)
-    beta_priors: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    baseline_shape: float = Field(2.0, gt=0, allow_inf_nan=False)
+    baseline_mean: float | None = Field(None, gt=0, allow_inf_nan=False)
+    beta_sd: float = Field(1.0, gt=0, allow_inf_nan=False)
+    beta_priors: dict[str, tuple[Finite, Finite]] = Field(default_factory=dict)
 
 
 class HypothesisSpec(_Strict):
@@ -181,8 +246,8 @@ class HypothesisSpec(_Strict):
     self_excitation: SelfExcitationSpec | None = None
     season: Literal["quarter", "month"] | None = None
     eras: list[EraSpec] = Field(default_factory=list)
-    trend_df: int | None = Field(None, ge=1)
-    priors: PriorSpec = PriorSpec()
+    trend_df: int | None = Field(None, ge=1, le=50)
+    priors: PriorSpec = Field(default_factory=PriorSpec)
     sampler: str = "auto"
     options: dict[str, Any] = Field(default_factory=dict)
 
@@ -201,7 +266,7 @@ class HypothesisSpec(_Strict):
     def _registered(cls, value: str) -> str:
         if value not in MODELS:
             raise ValueError(
-                f"unknown model '{value}'{did_you_mean(value, MODELS)}; registered: "
+                f"unknown model '{clip(value)}'{hint(value, MODELS)}; registered: "
                 f"{', '.join(MODELS)}"
             )
         return value
@@ -212,14 +277,14 @@ class HypothesisSpec(_Strict):
         samplers = model_cls.samplers
         if self.sampler not in samplers:
             raise ValueError(
-                f"sampler '{self.sampler}'{did_you_mean(self.sampler, samplers)} is not "
+                f"sampler '{clip(self.sampler)}'{hint(self.sampler, samplers)} is not "
                 f"available for model {self.model}; use one of {', '.join(samplers)}"
             )
         allowed = model_cls.options
         for key in self.options:
             if key not in allowed:
                 raise ValueError(
-                    f"options: '{key}'{did_you_mean(key, allowed)} is not a setting of model "
+                    f"options: '{clip(key)}'{hint(str(key), allowed)} is not a setting of model "
                     f"{self.model}; allowed: {', '.join(allowed) or 'none'}"
                 )
         if not model_cls.accepts_priors and "priors" in self.model_fields_set:
@@ -248,15 +313,27 @@ class HypothesisSpec(_Strict):
         try:  # typed options: a bad value fails here, at load time, not inside fit
             self.build_model(log_likelihood=False).check_params()
         except ModelError as exc:
-            raise ValueError(str(exc).rstrip(".")) from None
-        except TypeError as exc:
-            raise ValueError(f"options: {exc}") from None
+            raise ValueError(clip_inputs(str(exc).rstrip("."), self.options.values())) from None
+        except (TypeError, ValueError) as exc:  # the model's own check tripped on a bad type
+            raise ValueError(self._wrong_type() or clip_inputs(f"options: {exc}", ())) from None
         return self
+
+    def _wrong_type(self) -> str:
+        """Name an option whose value is not the number(s) its default is, if any."""
+        for key, value in self.options.items():
+            kind = _option_kinds(MODELS[self.model]).get(key)
+            if kind == "number" and not _is_number(value):
+                return f"options: {key} must be a number, not {clip(repr(value))}"
+            if kind == "numbers" and not (
+                isinstance(value, (list, tuple)) and value and all(map(_is_number, value))
+            ):
+                return f"options: {key} must be a list of numbers, not {clip(repr(value))}"
+        return ""
 
     def build_model(self, *, log_likelihood: bool = True) -> Any:
         """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
         model_cls = MODELS[self.model]
-        accepted = model_cls.get_param_names()
+        accepted = _param_names(model_cls)
         kwargs: dict[str, Any] = dict(self.options)
         if model_cls.accepts_priors:
             p = self.priors
@@ -278,13 +355,42 @@ class HypothesisSpec(_Strict):
 _NUMBER_WORDS = {2: "two", 3: "three"}
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@functools.cache
+def _option_kinds(model_cls: Any) -> dict[str, str]:
+    """Return ``option → "number" | "numbers"`` for the options with numeric defaults."""
+    kinds: dict[str, str] = {}
+    for name, param in inspect.signature(model_cls).parameters.items():
+        default = param.default
+        if _is_number(default):
+            kinds[name] = "number"
+        elif isinstance(default, tuple) and default and all(map(_is_number, default)):
+            kinds[name] = "numbers"
+    return kinds
+
+
+@functools.cache
+def _param_names(model_cls: Any) -> frozenset[str]:
+    """Return the model's constructor arguments (inspected once per class, not per item)."""
+    return frozenset(model_cls.get_param_names())
+
+
 class WhatIfSpanSpec(_Strict):
     """A future span (e.g. a planned exercise) for a what-if forecast."""
 
     type: EventType
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WhatIfSpanSpec:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
 
 
 class WhatIfSpec(_Strict):
@@ -299,17 +405,17 @@ class CompareSpec(_Strict):
 
     method: Literal["lfo", "psis-loo"] = "lfo"
     origins: int = Field(4, ge=1, le=50)
-    block_days: int = Field(180, ge=7)
+    block_days: int = Field(180, ge=7, le=MAX_DAYS)
     weights: Literal["stacking", "pseudo-bma+"] = "stacking"
 
 
 class SamplingSpec(_Strict):
     """MCMC settings (the exact path uses ``draws × chains`` independent draws)."""
 
-    draws: int = Field(1000, ge=1)
-    tune: int = Field(1000, ge=0)
-    chains: int = Field(4, ge=1)
-    random_seed: int | None = None
+    draws: int = Field(1000, ge=1, le=1_000_000)
+    tune: int = Field(1000, ge=0, le=1_000_000)
+    chains: int = Field(4, ge=1, le=100)
+    random_seed: int | None = Field(None, ge=0, le=2**32 - 1)
 
 
 class Scenario(_Strict):
@@ -317,7 +423,7 @@ class Scenario(_Strict):
 
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     question: str
-    as_of: dt.date
+    as_of: Day
     data: DataSpec
     trigger: TriggerSpec
     outcomes: list[OutcomeSpec] = Field(min_length=1)
@@ -345,12 +451,22 @@ class Scenario(_Strict):
             ("outcomes", self.outcomes),
             ("what_if", self.what_if),
         ):
-            ids = [i.id for i in items]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{what}: id '{dupes[0]}' is used twice; ids must be unique")
+            seen: set[str] = set()
+            for item in items:  # a set, not list.count: files may hold thousands of ids
+                if item.id in seen:
+                    raise ValueError(
+                        f"{what}: id '{clip(item.id)}' is used twice; ids must be unique"
+                    )
+                seen.add(item.id)
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
+        last = max(d for d in (self.as_of, self.trigger.date, self.trigger.end_date) if d)
+        longest = max(self.horizons_days)
+        if longest > (LAST_DAY - last).days:
+            raise ValueError(
+                f"horizons_days: {longest} days after {last} is past {LAST_DAY}, the last date "
+                f"followon handles (dates run from {FIRST_DAY} to {LAST_DAY})"
+            )
         return self
 
 
@@ -360,7 +476,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{clip(part)}" if out else clip(part)
     return out
 
 
@@ -397,29 +513,17 @@ def _explain(error: Any) -> str:
             else []
         )
         key = str(loc[-1])
-        hint = did_you_mean(key, allowed)
-        return f"{path}: unknown key '{key}'{hint}; allowed: {', '.join(allowed)}"
+        near = hint(key, allowed)
+        return f"{path}: unknown key '{clip(key)}'{near}; allowed: {', '.join(allowed)}"
     if kind == "missing":
         return f"{path}: missing; this key is required"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        value = str(error.get("input"))
+        value = clip(error.get("input"))
         options = [o.strip(" '") for o in expected.replace(" or ", ", ").split(",")]
-        return (
-            f"{path}: '{value}' is not allowed{did_you_mean(value, options)}; expected {expected}"
-        )
-    message = error["msg"].removeprefix("Value error, ")
+        return f"{path}: '{value}' is not allowed{hint(value, options)}; expected {expected}"
+    message = clip_inputs(error["msg"].removeprefix("Value error, "), [error.get("input")])
     return f"{path}: {message}" if path else message
-
-
-class _Loader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that leaves dates as text, so pydantic checks them with a key path."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -437,10 +541,15 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{path}: cannot read the file ({exc.strerror}).") from None
     try:
-        # _Loader is a yaml.SafeLoader subclass: exactly as safe as yaml.safe_load
-        content = yaml.load(raw.decode("utf-8"), Loader=_Loader)
+        content = read_yaml(raw.decode("utf-8"))
+    except YamlRefused as exc:
+        raise ScenarioError(f"{path}: line {exc.line}: {exc}.") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         where = getattr(exc, "problem_mark", None)
+        if where is not None and "nesting depth" in str(getattr(exc, "problem", "")):
+            raise ScenarioError(  # libyaml's own limit (1000) on flow collections
+                f"{path}: line {where.line + 1}: {TOO_DEEP}."
+            ) from None
         line = f" (line {where.line + 1})" if where is not None else ""
         raise ScenarioError(
             f"{path}: not a YAML file{line}; a scenario is a YAML mapping."
@@ -448,7 +557,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(content, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, question, ...).")
     try:
-        scenario = Scenario.model_validate(content)
+        scenario = Scenario.model_validate(content, context={"event_types": event_types()})
     except ValidationError as exc:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]  # a misspelled key explains the "missing" error of the right one

@@ -229,6 +229,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from followon._io import check_output_folder
     from followon.reports import write_results
     from followon.scenarios import load_scenario, run_scenario
+    from followon.scenarios.build import check_scenario
 
     # everything is checked before anything is fitted: every file, and every --out target
     files = [str(p) for p in args.files]
@@ -248,6 +249,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             check_output_folder(target, force=args.force)
         except OutputError as exc:
             raise OutputError(f"{path}: {exc}" if several else str(exc)) from None
+    if several:  # a data, trigger or comparison problem in any file stops all before fitting
+        for s in scenarios:
+            check_scenario(s, quick=args.quick)
     written: list[str] = []
     failed: list[str] = []
     for path, s, target in zip(files, scenarios, targets, strict=True):

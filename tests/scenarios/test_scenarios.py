@@ -380,7 +380,9 @@ def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None
     assert main(["run", str(path), "--out", str(out), "--quick", "--no-models"]) == 0
     forecast = pd.read_csv(out / "forecast.csv")
     scenario = fo.load_scenario(path)
-    assert set(forecast["hypothesis"]) == {h.id for h in scenario.hypotheses}
+    compared = [h.id for h in scenario.hypotheses if fo.get_model(h.model).daily_likelihood]
+    combined = {"combined"} if len(compared) >= 2 else set()
+    assert set(forecast["hypothesis"]) == {h.id for h in scenario.hypotheses} | combined
     assert set(forecast["horizon_days"]) == set(scenario.horizons_days)
     assert forecast["p_mean"].between(0, 1).all()
     comparison = pd.read_csv(out / "comparison.csv")

@@ -270,6 +270,19 @@ def sbc_ecdf_difference(
 
 
 # ---------------------------------------------------------------------- the SBC loop
+def _warn_failed_gates(diagnostics: pd.DataFrame, n_sims: int, *, stacklevel: int) -> None:
+    """One ConvergenceWarning counting the replicates whose MCMC fit failed the gates."""
+    n_warned = int((diagnostics["warning"] != "").sum())
+    if n_warned:
+        warnings.warn(
+            f"SBC: {n_warned} of {n_sims} replicates failed the MCMC convergence gates "
+            "(result.diagnostics['warning']); their ranks may reflect the sampler, not the "
+            "model. Run more draws or tune.",
+            ConvergenceWarning,
+            stacklevel=stacklevel,
+        )
+
+
 def _rank(draws: np.ndarray, truth: float, rng: np.random.Generator) -> int:
     """Count the draws below the truth, splitting ties at random."""
     below = int(np.sum(draws < truth))
@@ -485,15 +498,7 @@ def simulation_based_calibration(
 
     index = pd.RangeIndex(n_sims, name="replicate")
     diagnostics = pd.DataFrame(diag_rows, index=index)
-    n_warned = int((diagnostics["warning"] != "").sum())
-    if n_warned:
-        warnings.warn(
-            f"SBC: {n_warned} of {n_sims} replicates failed the MCMC convergence gates "
-            "(result.diagnostics['warning']); their ranks may reflect the sampler, not the "
-            "model. Run more draws or tune.",
-            ConvergenceWarning,
-            stacklevel=2,
-        )
+    _warn_failed_gates(diagnostics, n_sims, stacklevel=3)
     return SBCResult(
         ranks=pd.DataFrame(rank_rows, index=index, columns=columns),
         L=L,
@@ -631,14 +636,7 @@ def _contract_sbc(
         )
     index = pd.RangeIndex(n_sims, name="replicate")
     diagnostics = pd.DataFrame(diag_rows, index=index)
-    n_warned = int((diagnostics["warning"] != "").sum())
-    if n_warned:
-        warnings.warn(
-            f"SBC: {n_warned} of {n_sims} replicates failed the MCMC convergence gates "
-            "(result.diagnostics['warning']).",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+    _warn_failed_gates(diagnostics, n_sims, stacklevel=4)
     return SBCResult(
         ranks=pd.DataFrame(rank_rows, index=index, columns=columns),
         L=L,

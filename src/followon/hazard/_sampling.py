@@ -97,31 +97,18 @@ def sample_glm(
             if len(names):
                 new["X"] = X
             pm.set_data(new, coords={"row": rows})
-    kwargs: dict[str, Any] = {"target_accept": target_accept}
-    logger = logging.getLogger("pymc")
-    level = logger.level
-    if not progressbar:
-        logger.setLevel(logging.WARNING)  # no "NUTS[numpyro]: [...]" lines when asked to be quiet
-    try:
-        with model:
-            idata = pm.sample(
-                draws=draws,
-                tune=tune,
-                chains=chains,
-                random_seed=random_seed,
-                progressbar=progressbar,
-                nuts_sampler=method,
-                compute_convergence_checks=False,
-                **kwargs,
-            )
-    finally:
-        logger.setLevel(level)
-    post = idata["posterior"].dataset
+    post, stats = _pm_sample(
+        model,
+        method=method,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        target_accept=target_accept,
+    )
     posterior = {"baseline_rate": post["baseline_rate"].values}
     posterior["beta"] = post["beta"].values if len(names) else np.zeros((chains, draws, 0))
-    stats = {}
-    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"]:
-        stats["diverging"] = np.asarray(idata["sample_stats"]["diverging"].values, dtype=bool)
     return posterior, stats
 
 
@@ -138,15 +125,7 @@ def sample_pymc_model(
     var_names: Sequence[str],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Run ``pm.sample`` on a built model; return posterior arrays (chain, draw, ...) and stats."""
-    import pymc as pm
-
-    if method == "numpyro":
-        enable_jax_cache()
-    logger = logging.getLogger("pymc")
-    level = logger.level
-    if not progressbar:
-        logger.setLevel(logging.WARNING)
-    if method == "numpyro":
+    if method == "numpyro":  # numpyro_nuts turns on the JAX cache itself
         return numpyro_nuts(
             model,
             draws=draws,
@@ -157,6 +136,40 @@ def sample_pymc_model(
             target_accept=target_accept,
             var_names=var_names,
         )
+    post, stats = _pm_sample(
+        model,
+        method=method,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        random_seed=random_seed,
+        progressbar=progressbar,
+        target_accept=target_accept,
+    )
+    return {name: np.asarray(post[name].values) for name in var_names}, stats
+
+
+def _pm_sample(
+    model: Any,
+    *,
+    method: str,
+    draws: int,
+    tune: int,
+    chains: int,
+    random_seed: int | None,
+    progressbar: bool,
+    target_accept: float,
+) -> tuple[Any, dict[str, np.ndarray]]:
+    """``pm.sample`` quietly (no PyMC log lines unless a progress bar is asked for).
+
+    Returns the posterior dataset and ``{"diverging": ...}`` when the sampler reports it.
+    """
+    import pymc as pm
+
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    if not progressbar:
+        logger.setLevel(logging.WARNING)  # no "NUTS[numpyro]: [...]" lines when asked to be quiet
     try:
         with model:
             idata = pm.sample(
@@ -171,12 +184,10 @@ def sample_pymc_model(
             )
     finally:
         logger.setLevel(level)
-    post = idata["posterior"].dataset
-    posterior = {name: np.asarray(post[name].values) for name in var_names}
     stats: dict[str, np.ndarray] = {}
     if "sample_stats" in idata.children and "diverging" in idata["sample_stats"]:
         stats["diverging"] = np.asarray(idata["sample_stats"]["diverging"].values, dtype=bool)
-    return posterior, stats
+    return idata["posterior"].dataset, stats
 
 
 class JaxRunner:

@@ -16,6 +16,7 @@ LAYER = {
     "forecasting": 4,
     "evaluation": 4,
     "scenarios": 5,
+    "record": 7,
     "plotting": 6,
     "reports": 7,
     "cli": 8,

@@ -15,6 +15,7 @@ from followon.errors import (
     FollowonWarning,
     ModelError,
     OutputError,
+    RecordError,
     ScenarioError,
 )
 from followon.evaluation import (
@@ -84,6 +85,7 @@ from followon.plotting import (
     plot_scenario_timeline,
     plot_timeline,
 )
+from followon.record import ForecastLedger
 from followon.reports import write_backtest, write_results
 from followon.scenarios import (
     BacktestResult,
@@ -113,6 +115,7 @@ __all__ = [
     "ExposureTable",
     "FollowonError",
     "FollowonWarning",
+    "ForecastLedger",
     "HawkesHazard",
     "HazardModel",
     "LogLogisticTTE",
@@ -123,6 +126,7 @@ __all__ = [
     "OverlayFile",
     "PiecewiseHazard",
     "PooledHazard",
+    "RecordError",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",

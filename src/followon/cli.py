@@ -4,9 +4,10 @@ Errors a user can cause print one line to stderr, never a traceback. Exit status
 
 - 0: done;
 - 1: an error in data, a model or the environment (a bad event file, a file that cannot be
-  read or written);
+  read or written, an edited forecast ledger, a bad external-forecast file);
 - 2: bad input: a bad argument, a bad scenario file, an ``--out`` folder that would replace
   something followon did not write, or (``run`` with several files) some scenarios failed;
+  ``register`` of a folder that is not a run's results or of a run registered already;
 - 3: an internal error (a bug): one line naming the exception, the traceback only with
   ``--debug``;
 - 130: interrupted (Ctrl-C).
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from followon._version import __version__
-from followon.errors import FollowonError, OutputError, ScenarioError
+from followon.errors import FollowonError, OutputError, RecordError, ScenarioError
 
 __all__ = ["main"]
 
@@ -322,6 +323,51 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_register(args: argparse.Namespace) -> int:
+    from followon.record import ForecastLedger
+
+    ledger = ForecastLedger(args.ledger)
+    added = ledger.register(args.results)
+    first = added.iloc[0]
+    print(
+        f"registered {len(added)} forecast(s) of '{first['scenario']}' (as of {first['as_of']}, "
+        f"windows from {first['window_start']}; registration {first['registration']}) in "
+        f"{ledger.path}"
+    )
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from followon.record import ForecastLedger, score_forecasts
+
+    if args.ledger and not Path(args.ledger).exists():
+        raise RecordError(
+            f"{args.ledger}: no such ledger; `followon register RESULTS_DIR --ledger "
+            f"{args.ledger}` creates it."
+        )
+    ledger = ForecastLedger(args.ledger)
+    forecasts = ledger.forecasts(external=args.external)
+    counts = forecasts["status"].value_counts()
+    print(
+        f"{len(forecasts)} forecast(s): {counts.get('resolved', 0)} resolved, "
+        f"{counts.get('pending', 0)} pending (window not yet observed), "
+        f"{counts.get('void', 0)} void (hypothetical trigger did not happen)"
+    )
+    scores = score_forecasts(forecasts)
+    if len(scores):
+        shown = scores[
+            [*scores.columns[:4], "n_resolved", "n_pending", "brier", "log_score", "brier_skill"]
+        ]
+        with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+            print(shown.round(3).to_string(index=False))
+    if args.out:
+        path = ledger.write_scores(args.out, external=args.external, force=args.force)
+        print(f"report at {path / 'report.md'}")
+    return 0
+
+
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIRST_DATE, LAST_DATE = "1900-01-01", "2199-12-31"
 """The dates a command-line argument may name."""
@@ -501,6 +547,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_backtest)
+
+    ledger_help = "the forecast ledger (default: followon.data_dir()/ledger/forecasts.jsonl)"
+    p = groups.add_parser("register", help="add a run's forecasts to the forecast record")
+    p.add_argument("results", metavar="RESULTS_DIR", help="a folder `followon run` wrote")
+    p.add_argument("--ledger", metavar="FILE", help=ledger_help)
+    p.set_defaults(func=_cmd_register)
+
+    p = groups.add_parser("score", help="score registered forecasts whose windows are observed")
+    p.add_argument("--ledger", metavar="FILE", help=ledger_help)
+    p.add_argument("--external", metavar="FILE", help="also score others' forecasts (a CSV)")
+    p.add_argument("--out", help="write scores, forecasts, report and figures to this folder")
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    p.set_defaults(func=_cmd_score)
     # --debug is accepted after the subcommand too (`followon run s.yaml --debug`)
     for group in (groups, sub, ssub):
         for subparser in group.choices.values():
@@ -546,7 +605,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.formatwarning = _one_line_warning
     try:
         status: int = args.func(args)
-    except (ScenarioError, OutputError) as exc:
+    except (ScenarioError, OutputError, RecordError) as exc:
         print(f"followon: error: {exc}", file=sys.stderr)
         return 2
     except FollowonError as exc:

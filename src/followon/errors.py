@@ -20,6 +20,7 @@ __all__ = [
     "FollowonWarning",
     "ModelError",
     "OutputError",
+    "RecordError",
     "ScenarioError",
     "did_you_mean",
 ]
@@ -46,6 +47,16 @@ class OutputError(FollowonError, ValueError):
 
     Raised when ``--out`` (``out_dir``) is an existing file, or a non-empty folder without
     followon's marker file, and ``force`` was not given; or when the place cannot be written.
+    """
+
+
+class RecordError(FollowonError, ValueError):
+    """A forecast cannot be registered or scored as asked (bad input; the CLI exits with 2).
+
+    Raised when ``RESULTS_DIR`` is not a results folder ``followon run`` wrote, when a run is
+    registered a second time, or when a ledger named with ``--ledger`` does not exist. A ledger
+    or an external-forecast file that is malformed or edited is a
+    :class:`DataError` instead.
     """
 
 

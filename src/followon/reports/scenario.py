@@ -50,6 +50,7 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "scenario_sha256": s.source_sha256,
         "data_sha256": result.data_sha256,
         "observed_until": result.meta.get("observed_until"),
+        "base_rate": result.meta.get("base_rate", {}),  # daily, per outcome: the climatology
         "overlay": result.meta.get("overlay", []),
         "notes": result.meta.get("notes", []),
     }

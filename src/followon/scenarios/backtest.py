@@ -69,6 +69,7 @@ __all__ = [
     "backtest_origins",
     "combined_forecasts",
     "fast_model",
+    "rate_probability",
 ]
 
 BASELINES = ("climatology", "recent_rate", "ml")
@@ -218,7 +219,12 @@ def fast_model(h: HypothesisSpec, table: ExposureTable) -> Any:
     return model
 
 
-def _rate_p(events: float, exposure: float, horizons: Sequence[int]) -> np.ndarray:
+def rate_probability(events: float, exposure: float, horizons: Sequence[int]) -> np.ndarray:
+    r"""Climatology: :math:`1 - e^{-\hat r H}` at the rate :math:`\hat r` = events / exposure.
+
+    The ``climatology`` baseline of :func:`backtest` (every day at risk before the origin) and
+    the one :class:`followon.ForecastLedger` registers beside each forecast.
+    """
     rate = events / exposure if exposure > 0 else 0.0
     return -np.expm1(-rate * np.asarray(horizons, dtype=float))
 
@@ -287,11 +293,11 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
             assert first is not None
             d = first.data
             if "climatology" in job.baselines:
-                p = _rate_p(float(d["events"].sum()), float(d["exposure"].sum()), job.horizons)
+                p = rate_probability(float(d["events"].sum()), float(d["exposure"].sum()), job.horizons)
                 here += _point_rows(origin, trigger, "climatology", outcome.id, job.horizons, p)
             if "recent_rate" in job.baselines:
                 recent = d[d["date"] >= origin - pd.Timedelta(days=RECENT_DAYS)]
-                p = _rate_p(
+                p = rate_probability(
                     float(recent["events"].sum()), float(recent["exposure"].sum()), job.horizons
                 )
                 here += _point_rows(origin, trigger, "recent_rate", outcome.id, job.horizons, p)

@@ -20,6 +20,7 @@ Optional: ``missile_classes`` (``;``-separated; count only launches of these cla
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ CLIMATOLOGY_FROM = "2012-01-01"
 """Default first day of an external forecast's climatology (the bundled scenarios' data start)."""
 
 _DAY = pd.Timedelta(days=1)
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _split(value: Any) -> list[str]:
@@ -60,7 +62,7 @@ def _split(value: Any) -> list[str]:
 def _date(value: Any, where: str, column: str) -> pd.Timestamp:
     text = str(value).strip()
     try:
-        if len(text) != 10:
+        if not _DATE_RE.fullmatch(text):
             raise ValueError(text)
         return pd.Timestamp(text)
     except ValueError:

@@ -63,9 +63,7 @@ def _ledger(tmp_path: Path, results: Path) -> fo.ForecastLedger:
     return ledger
 
 
-def test_register_then_score_matches_the_brier_score_by_hand(
-    results: Path, tmp_path: Path
-) -> None:
+def test_register_then_score_matches_the_brier_score_by_hand(results: Path, tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, results)
     frozen = pd.read_csv(results / "forecast.csv", keep_default_na=False)
     frozen = frozen[frozen["what_if"] == ""]

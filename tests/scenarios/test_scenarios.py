@@ -263,6 +263,7 @@ def test_results_folder(result: fo.ScenarioResult, tmp_path: Path) -> None:
     assert record["followon_version"] == fo.__version__
     assert len(record["scenario_sha256"]) == 64 and len(record["data_sha256"]) == 64
     assert len(record["forecasts"]) == len(result.forecast)
+    assert record["base_rate"] == result.meta["base_rate"]  # the climatology's daily rate
     report = (out / "report.md").read_text()
     assert "| steady |" in report and "leave-future-out" in report
     loaded = fo.PiecewiseHazard.load(

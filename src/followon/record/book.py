@@ -69,7 +69,7 @@ class ForecastLedger:
         return f"ForecastLedger({str(self.path)!r})"
 
     def lines(self) -> list[dict[str, Any]]:
-        """The verified ledger lines, oldest first (none when the file does not exist yet).
+        """Return the verified ledger lines, oldest first (none when the file does not exist yet).
 
         Raises
         ------

@@ -147,8 +147,7 @@ def _load_json(path: Path, folder: Path) -> dict[str, Any]:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RecordError(
-            f"{folder}: has no {path.name}; register a complete folder `followon run --out` "
-            "wrote."
+            f"{folder}: has no {path.name}; register a complete folder `followon run --out` wrote."
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise DataError(f"{path}: is not valid JSON; run the scenario again.") from None
@@ -158,7 +157,7 @@ def _load_json(path: Path, folder: Path) -> dict[str, Any]:
 
 
 def _results(folder: Path) -> tuple[dict[str, Any], str, dict[str, dict[str, Any]]]:
-    """The run's forecast.json, its sha256, and the outcome definitions (from scenario.yaml)."""
+    """Return the run's forecast.json, its sha256 and its outcome definitions (scenario.yaml)."""
     if not is_results_folder(folder):
         raise RecordError(
             f"{folder}: is not a results folder (no {MARKER} in it); give the folder "
@@ -228,7 +227,7 @@ def register_results(
         f"{record['scenario_sha256']}\n{results_sha}".encode()
     ).hexdigest()[:16]
     existing = read_ledger(path) if path.exists() else []
-    for n, line in enumerate(existing, start=1):
+    for line in existing:
         if line.get("registration") == registration:
             raise RecordError(
                 f"{folder}: this run is registered already (registration {registration}, "
@@ -340,9 +339,7 @@ def resolved_forecasts(
         condition = _condition(line["trigger"], events, until)
         observed = resolve_window(counts[key], start, end, last)
         status = (
-            condition
-            if condition != "met"
-            else ("pending" if np.isnan(observed) else "resolved")
+            condition if condition != "met" else ("pending" if np.isnan(observed) else "resolved")
         )
         if status != "resolved":
             observed = float("nan")
@@ -358,7 +355,7 @@ def resolved_forecasts(
 
 
 def line_row(line: dict[str, Any]) -> dict[str, Any]:
-    """The columns :data:`LINE_COLUMNS` of one ledger line (its forecast, flat)."""
+    """Return the columns :data:`LINE_COLUMNS` of one ledger line (its forecast, flat)."""
     return {
         "registration": line["registration"],
         "scenario": line["scenario"],

@@ -293,7 +293,9 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
             assert first is not None
             d = first.data
             if "climatology" in job.baselines:
-                p = rate_probability(float(d["events"].sum()), float(d["exposure"].sum()), job.horizons)
+                p = rate_probability(
+                    float(d["events"].sum()), float(d["exposure"].sum()), job.horizons
+                )
                 here += _point_rows(origin, trigger, "climatology", outcome.id, job.horizons, p)
             if "recent_rate" in job.baselines:
                 recent = d[d["date"] >= origin - pd.Timedelta(days=RECENT_DAYS)]

@@ -135,7 +135,12 @@ def _answer(result: ScenarioResult) -> list[str]:
     lines = []
     for outcome, rows in combined.groupby("outcome", sort=False):
         parts = [
-            f"{_cell(r)} within {int(r.horizon_days)} days"
+            (
+                f"{'an event' if r.p_mean == 1 else 'no event'} within {int(r.horizon_days)} "
+                "days (observed)"
+                if getattr(r, "status", "forecast") == "observed"
+                else f"{_cell(r)} within {int(r.horizon_days)} days"
+            )
             for r in rows.sort_values("horizon_days").itertuples()
         ]
         comp = result.comparison[

@@ -80,6 +80,10 @@ class ForecastWindow:
             return 1.0 if horizon >= first else 0.0
         return 0.0 if horizon <= self.elapsed else None
 
+    def open_days(self, outcome: str, max_days: int) -> bool:
+        """Return whether a window of at most ``max_days`` days is still open at as_of."""
+        return self.known(outcome, max_days) is None
+
     def status(self, outcome: str, horizon: int) -> str:
         """Return :data:`OBSERVED` or :data:`FORECAST`."""
         return FORECAST if self.known(outcome, horizon) is None else OBSERVED

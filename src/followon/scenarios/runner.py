@@ -381,7 +381,7 @@ def run_scenario(
                             p,
                             curve["p_mean"].to_numpy(),
                         )
-                if max_h > window.elapsed:  # the days still to come
+                if window.open_days(o_spec.id, max_h):  # hazard on the days still to come
                     hazard_curves.append(
                         _hazard_curve(
                             model, window.start, max_h - window.elapsed, trig, window.elapsed + 1

@@ -13,8 +13,9 @@ from followon.cli import main
 from followon.hazard.probability import weighted_quantile
 from followon.reports.scenario import render_report
 from followon.scenarios.build import check_scenario
-from followon.scenarios.live import live_probability_draws
+from followon.scenarios.live import ForecastWindow, forecast_window, live_probability_draws
 from tests.scenarios.test_scenarios import GOOD, write
+
 
 @pytest.fixture(autouse=True)
 def few_bootstrap_replicates(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,9 +88,7 @@ def test_live_update_is_the_hazard_of_the_remaining_days(
     assert (result.forecast["origin_date"] == pd.Timestamp("2006-05-29")).all()
 
 
-def _window(result: fo.ScenarioResult) -> object:
-    from followon.scenarios.live import forecast_window
-
+def _window(result: fo.ScenarioResult) -> ForecastWindow:
     counts = {"launch": fo.Outcome("launch", "missile_launch").daily_counts(result.events)}
     return forecast_window(result.origin, pd.Timestamp(result.scenario.as_of), counts)
 

@@ -70,9 +70,9 @@ def _verdict(d_elpd: float, dse: float) -> str:
 
 def _cell(r: Any) -> str:
     """Return a forecast row as a table cell: the probability and interval, or what was seen."""
-    if getattr(r, "status", "forecast") == "observed":
-        return "observed: yes" if r.p_mean == 1 else "observed: no"
-    return f"{_pct(r.p_mean)} ({_pct(r.p_low)}–{_pct(r.p_high)})"
+    if r.get("status") == "observed":
+        return "observed: yes" if r["p_mean"] == 1 else "observed: no"
+    return f"{_pct(r['p_mean'])} ({_pct(r['p_low'])}–{_pct(r['p_high'])})"
 
 
 def _when(result: ScenarioResult) -> str:
@@ -134,15 +134,14 @@ def _answer(result: ScenarioResult) -> list[str]:
     weighting = str(result.comparison["weights"].iloc[0]) if "weights" in result.comparison else ""
     lines = []
     for outcome, rows in combined.groupby("outcome", sort=False):
-        parts = [
-            (
-                f"{'an event' if r.p_mean == 1 else 'no event'} within {int(r.horizon_days)} "
-                "days (observed)"
-                if getattr(r, "status", "forecast") == "observed"
-                else f"{_cell(r)} within {int(r.horizon_days)} days"
-            )
-            for r in rows.sort_values("horizon_days").itertuples()
-        ]
+        parts = []
+        for r in rows.sort_values("horizon_days").to_dict("records"):
+            within = f"within {int(r['horizon_days'])} days"
+            if r.get("status") == "observed":
+                event = "an event" if r["p_mean"] == 1 else "no event"
+                parts.append(f"{event} {within} (observed)")
+            else:
+                parts.append(f"{_cell(r)} {within}")
         comp = result.comparison[
             (result.comparison["outcome"] == outcome) & result.comparison["weight"].notna()
         ]

@@ -115,6 +115,16 @@ def test_rows_of_windows_with_an_event_before_as_of_say_observed(
         "(observed); an event within 60 days (observed)"
     ) in report
     assert "| steady | observed: no | observed: yes | observed: yes |" in report
+    # the figure's base rate counts only the days from as_of on (50 days into each window)
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    fo.plot_forecast(result, ax=ax)
+    base = next(ln for ln in ax.get_lines() if ln.get_label() == "base rate")
+    x, y = base.get_xdata(), base.get_ydata()
+    rate = result.meta["base_rate"]["launch"]
+    assert (y[x <= 50] == 0).all() and y[x == 60][0] == pytest.approx(-np.expm1(-rate * 10))
+    plt.close(fig)
 
 
 def test_without_a_trigger_windows_start_on_as_of(

@@ -201,10 +201,15 @@ def _cmd_scenario_validate(args: argparse.Namespace) -> int:
         s = load_scenario(path)
         plan = check_scenario(s)
         blocks = max((len(b) for b in plan.blocks.values()), default=0)
-        trigger = plan.trigger.get("event_id") or f"hypothetical {plan.trigger['type']}"
+        t = plan.trigger
+        trigger = (
+            f"trigger {t.get('event_id') or 'hypothetical ' + t['type']} ends "
+            if t
+            else "no trigger, windows start the day after "
+        )
         print(
             f"{path}: ok, {len(s.outcomes)} outcome(s) × {len(s.hypotheses)} hypothesis(es), "
-            f"horizons {', '.join(map(str, s.horizons_days))} days; trigger {trigger} ends "
+            f"horizons {', '.join(map(str, s.horizons_days))} days; {trigger}"
             f"{plan.origin:%Y-%m-%d}; {len(plan.tables)} table(s) and {blocks} comparison "
             "block(s) built"
         )

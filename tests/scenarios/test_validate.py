@@ -37,10 +37,30 @@ BAD = {
         "data.file: {folder} is a folder; give a CSV or Parquet event file (a relative path is "
         "read from the scenario's folder).",
     ),
-    "as-of-after-trigger": (
-        GOOD.replace("as_of: 2022-01-20", "as_of: 2022-01-21"),
-        "as_of 2022-01-21 is after the trigger ended (2022-01-19): days the forecast should "
-        "predict would be used to fit. Set as_of to 2022-01-20 or earlier.",
+    "live-after-observed-until": (
+        GOOD.replace("as_of: 2022-01-20", "as_of: 2026-05-01"),
+        "as_of 2026-05-01: outcome 'any_missile' (missile_launch) is observed only until "
+        "2026-04-18, but a question asked as of 2026-05-01 needs every day up to 2026-04-30. "
+        "Set as_of to 2026-04-19 or earlier, or add the missing days (`followon data add "
+        "FILE`; docs/data-updates.md).",
+    ),
+    "no-trigger-after-observed-until": (
+        GOOD.replace("as_of: 2022-01-20", "as_of: 2026-04-20").replace(
+            "trigger: {event_id: WPK-CC8-PB6}\n", ""
+        ),
+        "as_of 2026-04-20: outcome 'any_missile' (missile_launch) is observed only until "
+        "2026-04-18, but a question asked as of 2026-04-20 needs every day up to 2026-04-19. "
+        "Set as_of to 2026-04-19 or earlier, or add the missing days (`followon data add "
+        "FILE`; docs/data-updates.md).",
+    ),
+    "live-after-given-observed-until": (
+        GOOD.replace("as_of: 2022-01-20", "as_of: 2022-03-01").replace(
+            "start: 2014-01-01}", "start: 2014-01-01, observed_until: 2022-02-01}"
+        ),
+        "as_of 2022-03-01: outcome 'any_missile' (missile_launch) is observed only until "
+        "2022-02-01, but a question asked as of 2022-03-01 needs every day up to 2022-02-28. "
+        "Set as_of to 2022-02-02 or earlier, or add the missing days (`followon data add "
+        "FILE`; docs/data-updates.md).",
     ),
     "summit-before-2018": (
         SUMMIT,

@@ -7,6 +7,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
@@ -52,8 +53,9 @@ def plot_forecast(
     """P(outcome within H days) for H = 1 … max, one line per hypothesis with 50% and 90% bands.
 
     Draws the climatological base rate (1 − exp(−r H), r the outcome's daily rate over the
-    fitted window) as a grey line, dotted verticals at the scenario's horizons and, when known,
-    the day of the first observed outcome event after the origin.
+    fitted window; over the days from ``as_of`` on when the windows began before it) as a grey
+    line, dotted verticals at the scenario's horizons and, when known, the day of the first
+    observed outcome event after the origin.
 
     With ``what_ifs`` (default), each what-if of the scenario adds a dotted line without bands
     in its hypothesis' colour, labelled ``hypothesis · what-if``, where it differs from the
@@ -90,7 +92,11 @@ def plot_forecast(
     x = np.arange(1, int(sub["horizon_days"].max()) + 1)
     if base_rate:
         rate = result.meta["base_rate"][outcome]
-        ax.plot(x, -np.expm1(-rate * x), color="0.55", linewidth=0.8, label="base rate", zorder=1)
+        elapsed = max((pd.Timestamp(result.scenario.as_of) - result.origin).days - 1, 0)
+        rest = np.clip(x - elapsed, 0, None)  # a live question: the days still to come
+        ax.plot(
+            x, -np.expm1(-rate * rest), color="0.55", linewidth=0.8, label="base rate", zorder=1
+        )
     for h in result.scenario.horizons_days:
         ax.axvline(h, color="0.6", linestyle=":", linewidth=0.6, zorder=0)
     first = _first_event_day(result, outcome, int(x.max()))

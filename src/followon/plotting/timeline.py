@@ -418,7 +418,7 @@ def plot_scenario_timeline(
     events = result.events
     horizon = max(s.horizons_days)
     t = result.trigger
-    kinds = list(dict.fromkeys([*TRIGGER_TYPES, t["type"]]))
+    kinds = list(dict.fromkeys([*TRIGGER_TYPES, *([t["type"]] if t else [])]))
     triggers = events[events["type"].isin(kinds)]
     key = t.get("event_id")
     if t.get("hypothetical"):

@@ -33,7 +33,7 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "question": s.question,
         "as_of": f"{s.as_of}",
         "origin_date": f"{result.origin:%Y-%m-%d}",
-        "trigger": result.trigger,
+        "trigger": result.trigger or None,
         "ci_prob": 0.9,
         "forecasts": rows,
         "comparison": [
@@ -51,6 +51,8 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "data_sha256": result.data_sha256,
         "observed_until": result.meta.get("observed_until"),
         "base_rate": result.meta.get("base_rate", {}),  # daily, per outcome: the climatology
+        "data_until": result.meta.get("data_until", {}),
+        "run_date": result.meta.get("run_date"),
         "overlay": result.meta.get("overlay", []),
         "notes": result.meta.get("notes", []),
     }
@@ -67,6 +69,63 @@ def _verdict(d_elpd: float, dse: float) -> str:
     return "clearly worse"
 
 
+def _cell(r: Any) -> str:
+    """Return a forecast row as a table cell: the probability and interval, or what was seen."""
+    if r.get("status") == "observed":
+        return "observed: yes" if r["p_mean"] == 1 else "observed: no"
+    return f"{_pct(r['p_mean'])} ({_pct(r['p_low'])}–{_pct(r['p_high'])})"
+
+
+def _when(result: ScenarioResult) -> str:
+    """Say what the windows count from and, asked as of a date, what is already known."""
+    s, t = result.scenario, result.trigger
+    as_of = pd.Timestamp(s.as_of)
+    if not t:
+        return (
+            f"No trigger: each window runs from as_of, {as_of:%Y-%m-%d}, for H days "
+            f"(days after {result.origin:%Y-%m-%d})."
+        )
+    what = (
+        f"{t.get('label') or t['type']} ({t['event_id']}), {t['date']} – {t['end_date']}"
+        if not t.get("hypothetical")
+        else f"a hypothetical {t['type']} on {t['date']}"
+    )
+    text = f"Trigger: {what}; forecasts count days after {result.origin:%Y-%m-%d}."
+    elapsed = (as_of - pd.Timedelta(days=1) - result.origin).days
+    if elapsed > 0:
+        text += (
+            f" As of {as_of:%Y-%m-%d}, the first {elapsed} days of every window are in the "
+            "data: a window already decided says `observed` (yes: an outcome event fell in it; "
+            "no: it closed without one); an open one is the live update, given no outcome "
+            f"event from {result.origin + pd.Timedelta(days=1):%Y-%m-%d} to the day before "
+            "as_of, over its remaining days (`status` in forecast.csv)."
+        )
+    return text
+
+
+def _data_age(result: ScenarioResult) -> str:
+    """Say how old each outcome's data are: before as_of and before the day of the run."""
+    as_of = pd.Timestamp(result.scenario.as_of)
+    run = result.meta.get("run_date")
+    parts = []
+    for outcome, d in result.meta.get("data_until", {}).items():
+        until = pd.Timestamp(d["observed_until"])
+        before = (as_of - until).days
+        part = f"{outcome} ({d['type']}) until {until:%Y-%m-%d}, " + (
+            f"{before} day{'s' if before != 1 else ''} before as_of"
+            if before > 0
+            else "after as_of (later days only show what happened)"
+        )
+        if run:
+            part += f" and {(pd.Timestamp(run) - until).days} days before the run ({run})"
+        parts.append(part)
+    if not parts:
+        return f"Outcome data observed until {result.meta.get('observed_until')}."
+    oldest = min(pd.Timestamp(d["observed_until"]) for d in result.meta["data_until"].values())
+    age = f" The data are {(pd.Timestamp(run) - oldest).days} days old." if run else ""
+    return f"Outcome data observed: {'; '.join(parts)}.{age}"
+
+
 def _answer(result: ScenarioResult) -> list[str]:
     """Return the combined forecast, one line per outcome (none if < 2 were compared)."""
     f = result.forecast
@@ -76,11 +135,14 @@ def _answer(result: ScenarioResult) -> list[str]:
     weighting = str(result.comparison["weights"].iloc[0]) if "weights" in result.comparison else ""
     lines = []
     for outcome, rows in combined.groupby("outcome", sort=False):
-        parts = [
-            f"{_pct(float(r['p_mean']))} ({_pct(float(r['p_low']))}–"
-            f"{_pct(float(r['p_high']))}) within {int(r['horizon_days'])} days"
-            for r in rows.sort_values("horizon_days").to_dict("records")
-        ]
+        parts = []
+        for r in rows.sort_values("horizon_days").to_dict("records"):
+            within = f"within {int(r['horizon_days'])} days"
+            if r.get("status") == "observed":
+                event = "an event" if r["p_mean"] == 1 else "no event"
+                parts.append(f"{event} {within} (observed)")
+            else:
+                parts.append(f"{_cell(r)} {within}")
         comp = result.comparison[
             (result.comparison["outcome"] == outcome) & result.comparison["weight"].notna()
         ]
@@ -101,20 +163,13 @@ def _answer(result: ScenarioResult) -> list[str]:
 def render_report(result: ScenarioResult, figures: list[str] | None = None) -> str:
     """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
     s = result.scenario
-    t = result.trigger
     lines = [
         f"# {s.name}",
         "",
         f"**Question.** {s.question}",
         "",
-        f"As of {s.as_of} (nothing on or after this date was used to fit). Trigger: "
-        + (
-            f"{t.get('label') or t['type']} ({t['event_id']}), {t['date']} – {t['end_date']}"
-            if not t.get("hypothetical")
-            else f"a hypothetical {t['type']} on {t['date']}"
-        )
-        + f"; forecasts count days after {result.origin:%Y-%m-%d}. Outcome data observed until "
-        f"{result.meta.get('observed_until')}."
+        f"As of {s.as_of} (nothing on or after this date was used to fit). {_when(result)} "
+        + _data_age(result)
         + (
             " **Quick run** (2 chains × 500 draws, ≤ 2 comparison blocks): a first look."
             if result.quick
@@ -139,7 +194,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             cells = []
             for h in horizons:
                 r = sub[(sub["hypothesis"] == hyp) & (sub["horizon_days"] == h)].iloc[0]
-                cells.append(f"{_pct(r.p_mean)} ({_pct(r.p_low)}–{_pct(r.p_high)})")
+                cells.append(_cell(r))
             lines.append(f"| {hyp} | " + " | ".join(cells) + " |")
         obs = sub.drop_duplicates("horizon_days").set_index("horizon_days")["observed"]
         known = {int(h): v for h, v in obs.items() if not math.isnan(v)}

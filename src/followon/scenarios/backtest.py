@@ -135,7 +135,7 @@ def backtest_origins(
             raise ScenarioError(f"every_days must be a whole number of days ≥ 1, not {every_days}.")
         stop = hi if hi is not None else events["date"].max()
         rows += [(d, "") for d in pd.date_range(lo, stop, freq=f"{int(every_days)}D")]
-    if at_triggers:
+    if at_triggers and scenario.trigger is not None:
         ttype = scenario.trigger.type
         if ttype is None:  # given by event id: use that event's type
             hit = events[events["event_id"] == scenario.trigger.event_id]

@@ -38,6 +38,7 @@ QUICK_ORIGINS = 2
 
 __all__ = [
     "ScenarioPlan",
+    "add_event",
     "check_scenario",
     "covariates_from_spec",
     "fit_location",
@@ -83,8 +84,14 @@ def load_scenario_events(scenario: Scenario) -> tuple[pd.DataFrame, str]:
 def resolve_trigger(
     scenario: Scenario, events: pd.DataFrame
 ) -> tuple[pd.Timestamp, dict[str, Any] | None, dict[str, Any]]:
-    """Return (origin, hypothetical trigger event or None, description)."""
+    """Return (origin, hypothetical trigger event or None, description).
+
+    Without a trigger the origin is the day before ``as_of`` (windows start on ``as_of``) and
+    the description is empty.
+    """
     spec = scenario.trigger
+    if spec is None:
+        return pd.Timestamp(scenario.as_of) - pd.Timedelta(days=1), None, {}
     if spec.event_id is not None:
         hit = events[events["event_id"] == spec.event_id]
         if hit.empty:
@@ -201,6 +208,31 @@ def hypothesis_model(h: HypothesisSpec, *, log_likelihood: bool) -> HazardModel:
     return model
 
 
+def add_event(events: pd.DataFrame, event: dict[str, Any]) -> pd.DataFrame:
+    """Return ``events`` with one more row (e.g. a hypothetical trigger), sorted by date."""
+    out = pd.concat([events, pd.DataFrame([event])], ignore_index=True)
+    out = out.sort_values("date", kind="stable", ignore_index=True)
+    out.attrs = dict(events.attrs)
+    return out
+
+
+def _stale(scenario: Scenario, outcome: Outcome, observed_until: pd.Timestamp) -> str:
+    """Return the refusal of a live question asked after its outcome's data end."""
+    as_of = pd.Timestamp(scenario.as_of)
+    fix = (
+        "add the missing days (`followon data add FILE`; docs/data-updates.md)"
+        if scenario.data.catalog
+        else f"extend {scenario.data.file} and its data.observed_until"
+    )
+    return (
+        f"{scenario.source_path}: as_of {as_of:%Y-%m-%d}: outcome '{outcome.id}' "
+        f"({outcome.type}) is observed only until {observed_until:%Y-%m-%d}, but a question "
+        f"asked as of {as_of:%Y-%m-%d} needs every day up to "
+        f"{as_of - pd.Timedelta(days=1):%Y-%m-%d}. Set as_of to "
+        f"{observed_until + pd.Timedelta(days=1):%Y-%m-%d} or earlier, or {fix}."
+    )
+
+
 @dataclass
 class ScenarioPlan:
     """What :func:`check_scenario` prepared: everything a run needs short of fitting.
@@ -212,11 +244,13 @@ class ScenarioPlan:
     data_sha256 : str
         Of the data file or the catalog (of the table when ``events`` were passed in).
     origin : Timestamp
-        The forecast origin (the day the trigger ends).
+        Day 0 of the forecast windows: the day the trigger ends, or the day before ``as_of``
+        without a trigger.
     hypothetical : dict or None
-        The trigger event when it is not in the history.
+        The trigger event when it is not in the history and still to come at ``as_of`` (a
+        past one is added to ``events``, so the fit sees its windows).
     trigger : dict
-        The trigger's description (for the results).
+        The trigger's description (for the results); empty without a trigger.
     tables : dict
         ``(outcome id, hypothesis id) → ExposureTable`` of the main fits.
     blocks : dict
@@ -267,8 +301,10 @@ def check_scenario(
 ) -> ScenarioPlan:
     """Check that a scenario can be run, doing everything a run does short of fitting.
 
-    Loads the data, resolves the trigger, checks ``as_of`` and the horizons against it, builds
-    every hypothesis' table for every outcome (and checks the model accepts it), and builds the
+    Loads the data, resolves the trigger, checks the horizons against it, builds every
+    hypothesis' table for every outcome (checks the model accepts it, and, for a question
+    asked as of a date — no trigger, or one that ended before ``as_of − 1`` — that the
+    outcome's data reach the day before ``as_of``: :mod:`followon.scenarios.live`), and the
     training table of every leave-future-out comparison block. :func:`followon.run_scenario`
     calls it first; ``followon scenario validate`` calls it alone.
 
@@ -301,12 +337,11 @@ def check_scenario(
         ).hexdigest()
     origin, hypothetical, trigger_desc = resolve_trigger(scenario, events)
     as_of = pd.Timestamp(scenario.as_of)
-    if origin < as_of - pd.Timedelta(days=1):
-        raise ScenarioError(
-            f"{where}: as_of {scenario.as_of} is after the trigger ended "
-            f"({origin:%Y-%m-%d}): days the forecast should predict would be used to fit. "
-            f"Set as_of to {origin + pd.Timedelta(days=1):%Y-%m-%d} or earlier."
-        )
+    last_known = as_of - pd.Timedelta(days=1)
+    live = scenario.trigger is None or origin < last_known  # windows start before as_of
+    if live and hypothetical is not None:  # a past meeting the data lack: its windows count
+        events = add_event(events, hypothetical)
+        hypothetical = None
     longest = max(scenario.horizons_days)
     if longest > (pd.Timestamp(LAST_DAY) - origin).days:
         raise ScenarioError(
@@ -320,6 +355,8 @@ def check_scenario(
         outcome = o_spec.build()
         for h in scenario.hypotheses:
             table = hypothesis_table(scenario, events, outcome, h, as_of=as_of)
+            if live and table.observed_until < last_known:
+                raise ScenarioError(_stale(scenario, outcome, table.observed_until))
             try:
                 hypothesis_model(h, log_likelihood=False).validate(table)
             except ModelError as exc:

@@ -45,6 +45,11 @@ from followon.exposure import (
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
 from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
+from followon.scenarios.live import (
+    forecast_window,
+    live_forecast,
+    live_probability_draws,
+)
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
@@ -61,7 +66,9 @@ class ScenarioResult:
     ----------
     forecast : DataFrame
         ``hypothesis, outcome, what_if, horizon_days, p_mean, p_low, p_high, p_median,
-        origin_date, observed`` (1/0 when the outcome is known by the horizon, else empty).
+        origin_date, observed, status``: ``observed`` is 1/0 when the data show the outcome
+        by the horizon, else empty; ``status`` is ``observed`` when it was known at ``as_of``
+        (p is then 1 or 0), else ``forecast`` (:mod:`followon.scenarios.live`).
     comparison : DataFrame
         Per outcome: ``hypothesis, elpd, se, d_elpd, dse, weight, method, blocks``.
     curves : DataFrame
@@ -238,9 +245,12 @@ _HAZARD_COLUMNS = [
 
 
 def _hazard_curve(
-    model: Any, origin: pd.Timestamp, days: int, trigger: dict[str, Any] | None
+    model: Any, origin: pd.Timestamp, days: int, trigger: dict[str, Any] | None, first: int = 1
 ) -> pd.DataFrame:
-    """Posterior daily hazard on days 1 … ``days`` after ``origin`` and its ratio to baseline."""
+    """Posterior daily hazard on ``days`` days after ``origin`` and its ratio to baseline.
+
+    ``first``: the number of the first of them (days after the windows' origin).
+    """
     hazard = model.hazard(model.future_design(origin, days, trigger=trigger))  # draws × days
     posterior = model.idata_["posterior"]
     lam0 = (
@@ -254,7 +264,7 @@ def _hazard_curve(
     return pd.DataFrame(
         {
             "outcome": model.table_.outcome.id,
-            "day": np.arange(1, days + 1),
+            "day": np.arange(first, first + days),
             "hazard_mean": hazard.mean(axis=0),
             "hazard_low": q[0],
             "hazard_high": q[1],
@@ -295,6 +305,12 @@ def run_scenario(
     plan = check_scenario(scenario, events, quick=quick)
     events, data_sha, origin = plan.events, plan.data_sha256, plan.origin
     hypothetical, trigger_desc = plan.hypothetical, plan.trigger
+    outcomes = {o.id: o.build() for o in scenario.outcomes}
+    window = forecast_window(  # what is known at as_of: see followon.scenarios.live
+        origin,
+        pd.Timestamp(scenario.as_of),
+        {k: o.daily_counts(events) for k, o in outcomes.items()},
+    )
     sampling = scenario.sampling.model_dump()
     if quick:
         sampling.update(QUICK)
@@ -342,31 +358,35 @@ def run_scenario(
                 warnings.simplefilter("always", UserWarning)
                 for w in [None, *scenario.what_if]:
                     future = _future_events(w.spans) if w is not None and w.spans else None
-                    f = model.forecast(
-                        origin, scenario.horizons_days, trigger=trig, future_events=future
+                    f = live_forecast(
+                        model, window, scenario.horizons_days, trigger=trig, future_events=future
                     )
                     f.insert(0, "hypothesis", h.id)
                     f.insert(2, "what_if", "" if w is None else w.id)
                     forecasts.append(f)
-                    curve = model.forecast_curve(origin, max_h, trigger=trig, future_events=future)
-                    half = model.forecast_curve(
-                        origin, max_h, trigger=trig, future_events=future, ci_prob=0.5
+                    days = range(1, max_h + 1)
+                    curve = live_forecast(model, window, days, trigger=trig, future_events=future)
+                    half = live_forecast(
+                        model, window, days, trigger=trig, future_events=future, ci_prob=0.5
                     )
                     curve["p_low50"], curve["p_high50"] = half["p_low"], half["p_high"]
                     curve.insert(0, "hypothesis", h.id)
                     curve.insert(2, "what_if", "" if w is None else w.id)
                     curves.append(curve[_CURVE_COLUMNS])
                     if get_model(h.model).daily_likelihood:
-                        p = model.probability_draws(
-                            origin, max_h, trigger=trig, future_events=future
+                        p = live_probability_draws(
+                            model, window, max_h, trigger=trig, future_events=future
                         )
                         draws_by_what_if.setdefault("" if w is None else w.id, {})[h.id] = (
                             p,
                             curve["p_mean"].to_numpy(),
                         )
-                hazard_curves.append(
-                    _hazard_curve(model, origin, max_h, trig).assign(hypothesis=h.id)
-                )
+                if window.open_days(o_spec.id, max_h):  # hazard on the days still to come
+                    hazard_curves.append(
+                        _hazard_curve(
+                            model, window.start, max_h - window.elapsed, trig, window.elapsed + 1
+                        ).assign(hypothesis=h.id)
+                    )
             for c in caught:
                 if str(c.message) not in notes:
                     notes.append(str(c.message))
@@ -440,7 +460,7 @@ def run_scenario(
                 f_rows.insert(1, "outcome", o_spec.id)
                 f_rows.insert(2, "what_if", what_if)
                 f_rows["origin_date"] = origin
-                f_rows["elapsed_days"] = 0
+                f_rows["elapsed_days"] = window.elapsed
                 forecasts.append(f_rows)
                 c_rows.insert(0, "hypothesis", COMBINED)
                 c_rows.insert(1, "outcome", o_spec.id)
@@ -460,6 +480,10 @@ def run_scenario(
             )
         )
     forecast["observed"] = observed
+    forecast["status"] = [
+        window.status(str(o), int(h))
+        for o, h in zip(forecast["outcome"], forecast["horizon_days"], strict=True)
+    ]
     forecast = forecast.drop(columns=["elapsed_days"])
     return ScenarioResult(
         scenario=scenario,
@@ -478,9 +502,20 @@ def run_scenario(
             "first_event_day": first_days,
             "overlay": list(events.attrs.get("overlay", [])),
             "base_rate": base_rates,  # local overlay files (name, sha256)
+            "data_until": {  # per outcome: its type and the last day its data cover
+                o: {
+                    "type": outcomes[o].type,
+                    "observed_until": f"{m.table_.observed_until:%Y-%m-%d}",
+                }
+                for (o, h), m in models.items()
+                if h == first_hypothesis
+            },
+            "run_date": f"{pd.Timestamp.now(tz='UTC'):%Y-%m-%d}",
         },
         bayes_factors=pd.concat(bayes, ignore_index=True) if bayes else pd.DataFrame(),
-        hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS],
+        hazard_curves=pd.concat(hazard_curves, ignore_index=True)[_HAZARD_COLUMNS]
+        if hazard_curves
+        else pd.DataFrame(columns=_HAZARD_COLUMNS),  # every window closed before as_of
         parameters=pd.concat(parameters, ignore_index=True),
         events=events,
     )

@@ -425,7 +425,7 @@ class Scenario(_Strict):
     question: str
     as_of: Day
     data: DataSpec
-    trigger: TriggerSpec
+    trigger: TriggerSpec | None = None  # none: the window starts on as_of (followon.scenarios.live)
     outcomes: list[OutcomeSpec] = Field(min_length=1)
     horizons_days: list[int] = Field(min_length=1)
     hypotheses: list[HypothesisSpec] = Field(min_length=1)
@@ -460,7 +460,8 @@ class Scenario(_Strict):
                 seen.add(item.id)
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
-        last = max(d for d in (self.as_of, self.trigger.date, self.trigger.end_date) if d)
+        t = self.trigger
+        last = max(d for d in (self.as_of, t and t.date, t and t.end_date) if d)
         longest = max(self.horizons_days)
         if longest > (LAST_DAY - last).days:
             raise ValueError(

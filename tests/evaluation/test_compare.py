@@ -41,6 +41,22 @@ def test_stacking_prefers_the_model_that_predicts_and_weights_rows() -> None:
     assert stacking_weights(lpd, np.full(4, 2.0)) == pytest.approx(w, abs=1e-4)
 
 
+@pytest.mark.parametrize("rows", [4, 3000])
+def test_bootstrap_replicates_solve_the_stacking_problem(rows: int) -> None:
+    """All replicates at once (EM) give each replicate's own stacking weights."""
+    from followon.evaluation.compare import _stacking_replicates
+
+    rng = np.random.default_rng(rows)
+    lpd = np.column_stack(
+        [rng.normal(-2, 1, rows), rng.normal(-2.1, 1.5, rows), rng.normal(-3, 1, rows)]
+    )
+    alphas = rng.dirichlet(np.ones(rows), size=6) * rows
+    many = _stacking_replicates(lpd, alphas)
+    one_by_one = np.array([stacking_weights(lpd, a) for a in alphas])
+    np.testing.assert_allclose(many, one_by_one, atol=2e-3)
+    np.testing.assert_allclose(many.sum(axis=1), 1.0)
+
+
 def test_pseudo_bma_matches_a_hand_bootstrap() -> None:
     lpd = np.log(np.array([[0.5, 0.4], [0.6, 0.5], [0.2, 0.3]]))
     w = pseudo_bma_weights(lpd, np.random.default_rng(1))

@@ -273,3 +273,22 @@ def test_cli_bad_input_is_one_line_with_the_documented_status(
     bad.write_text("forecaster,made_on\nX,2017-03-20\n")
     assert main(["score", "--external", str(bad)]) == 1  # the default ledger: none yet
     assert capsys.readouterr().err.startswith(f"followon: error: {bad}: no column 'question'")
+
+
+def test_a_live_question_registers_the_rest_of_each_open_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As of 15 Aug 2025 (52 quiet days after the plenum): the 30-day window is decided (not
+    registered); the others are registered from as_of on, with the climatology of those days."""
+    monkeypatch.setenv("FOLLOWON_DATA_DIR", str(tmp_path / "data"))
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO.replace("as_of: 2025-06-24", "as_of: 2025-08-15"), encoding="utf-8")
+    result = fo.run_scenario(fo.load_scenario(path))
+    folder = fo.write_results(result, tmp_path / "out", save_models=False, figures=False)
+    lines = fo.ForecastLedger(tmp_path / "ledger.jsonl").register(folder)
+    record = json.loads((folder / "forecast.json").read_text())
+    assert {line["horizon_days"] for line in lines} == {150, 400}
+    line = next(x for x in lines if x["horizon_days"] == 150 and x["hypothesis"] == "steady")
+    assert (line["window_start"], line["window_end"]) == ("2025-08-15", "2025-11-20")
+    rate = record["base_rate"]["any_missile"]
+    assert line["climatology"] == pytest.approx(-np.expm1(-rate * (150 - 52)), rel=1e-12)

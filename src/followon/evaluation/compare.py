@@ -49,13 +49,38 @@ def stacking_weights(lpd: np.ndarray, obs_weights: np.ndarray | None = None) -> 
         return np.ones(1)
     v = np.ones(lpd.shape[0]) if obs_weights is None else np.asarray(obs_weights, dtype=float)
 
-    def objective(z: np.ndarray) -> float:
+    def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
         logw = z - logsumexp(z)
-        return -float(np.sum(v * logsumexp(lpd + logw, axis=1)))
+        row = logsumexp(lpd + logw, axis=1)
+        resp = np.exp(lpd + logw - row[:, None])  # each row's share per model
+        grad_logw = v @ resp
+        # d/dz of Σ v log Σ exp(lpd + z − logsumexp z): softmax Jacobian
+        grad = grad_logw - np.exp(logw) * v.sum()
+        return -float(np.sum(v * row)), -grad
 
-    res = minimize(objective, np.zeros(n_models), method="L-BFGS-B")
+    res = minimize(objective, np.zeros(n_models), method="L-BFGS-B", jac=True)
     w = np.exp(res.x - logsumexp(res.x))
     return w / w.sum()
+
+
+def _stacking_replicates(
+    lpd: np.ndarray, obs_weights: np.ndarray, *, iterations: int = 5000
+) -> np.ndarray:
+    """Stacking weights for many row weightings at once (EM on the mixture proportions).
+
+    Each replicate *r* maximises Σ_i v_ri log Σ_m w_rm exp(lpd[i, m]) — the objective of
+    :func:`stacking_weights` — by the EM update w ← w ⊙ (Σ_i v_i p_im / Σ_j w_j p_ij) / Σ_i v_i,
+    which increases it at every step; all replicates move together as one array operation.
+    """
+    p = np.exp(lpd - lpd.max(axis=1, keepdims=True))  # a row's scale cancels in the update
+    w = np.full((len(obs_weights), lpd.shape[1]), 1.0 / lpd.shape[1])
+    total = obs_weights.sum(axis=1, keepdims=True)
+    for _ in range(iterations):
+        new = w * ((obs_weights / (w @ p.T)) @ p) / total
+        if np.max(np.abs(new - w)) < 1e-9:
+            return new
+        w = new
+    return w
 
 
 def pseudo_bma_weights(lpd: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -99,7 +124,7 @@ def model_weights(
     if method == "stacking":
         weight = stacking_weights(lpd)
         alphas = rng.dirichlet(np.ones(n), size=BOOTSTRAP_DRAWS) * n
-        boot = np.array([stacking_weights(lpd, a) for a in alphas])
+        boot = _stacking_replicates(lpd, alphas)
     else:
         weight = pseudo_bma_weights(lpd, rng)
         alpha = rng.dirichlet(np.ones(n), size=BOOTSTRAP_DRAWS)

@@ -8,7 +8,8 @@ Each line carries
 - ``registration``: the run's identity (the scenario file's sha256 and the sha256 of the run's
   ``forecast.json``), so one run is registered once;
 - what scoring needs: the outcome's definition, the as-of date, the window
-  ``window_start … window_end`` (days 1 … H after the trigger ends), ``p_mean``/``p_low``/
+  ``window_start … window_end`` (days 1 … H after the trigger ends; a live question, asked
+  after the trigger ended, from as_of on), ``p_mean``/``p_low``/
   ``p_high``, and the ``climatology`` registered beside it: the outcome's daily rate over every
   day at risk before ``as_of``, :math:`\hat r`, as :math:`1 - e^{-\hat r H}` (the backtest's
   climatology baseline, :func:`followon.scenarios.backtest.rate_probability`);
@@ -259,8 +260,11 @@ def register_results(
     }
     lines: list[dict[str, Any]] = []
     prev = existing[-1]["sha256"] if existing else ""
+    # a live question (as_of after the trigger's end) forecasts the rest of each window: the
+    # days from as_of on; no event came between, so it resolves as the whole window does
+    elapsed = max(0, (pd.Timestamp(record["as_of"]) - _DAY - origin).days)
     for row in record["forecasts"]:
-        if row.get("what_if"):
+        if row.get("what_if") or row.get("status") == "observed":  # decided before as_of
             continue
         outcome, horizon = str(row["outcome"]), int(row["horizon_days"])
         rate = float(record["base_rate"][outcome])
@@ -269,12 +273,12 @@ def register_results(
             "outcome": outcomes[outcome],
             "hypothesis": str(row["hypothesis"]),
             "horizon_days": horizon,
-            "window_start": f"{origin + _DAY:%Y-%m-%d}",
+            "window_start": f"{origin + (elapsed + 1) * _DAY:%Y-%m-%d}",
             "window_end": f"{origin + horizon * _DAY:%Y-%m-%d}",
             "p_mean": row["p_mean"],
             "p_low": row.get("p_low"),
             "p_high": row.get("p_high"),
-            "climatology": float(rate_probability(rate, 1.0, [horizon])[0]),
+            "climatology": float(rate_probability(rate, 1.0, [horizon - elapsed])[0]),
             "prev": prev,
         }
         line["sha256"] = prev = _sha(line)

@@ -66,27 +66,9 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_summary(args: argparse.Namespace) -> int:
-    from followon.events import events_per_year, load_events, load_manifest, observed_until
+    from followon.events import catalog_summary
 
-    events = load_events()
-    table = events_per_year(events, start_year=args.from_year)
-    added = sum(e["rows"] for e in events.attrs.get("overlay", []))
-    print(
-        f"followon {__version__}: bundled DPRK event catalog, {len(events)} events"
-        + (f" (with {len(events.attrs['overlay'])} overlay file(s))" if added else "")
-    )
-    print(f"\nEvents per type per year (from {args.from_year}; Korean dates):")
-    with pd.option_context("display.width", 250, "display.max_columns", None):
-        print(table.to_string())
-    print("\nSources (days after observed_until are unobserved, not quiet):")
-    manifest = load_manifest()
-    for producer, info in manifest["sources"].items():
-        print(f"  {producer:<8} observed_until {info['observed_until']}  {info['name']}")
-    for entry in events.attrs.get("overlay", []):
-        print(f"  overlay  observed_until {entry['observed_until']}  '{entry['name']}'")
-    print("\nObserved until, per event type:")
-    for etype, until in observed_until().items():
-        print(f"  {etype:<20} {until:%Y-%m-%d}")
+    print(catalog_summary(start_year=args.from_year).to_text())
     return 0
 
 

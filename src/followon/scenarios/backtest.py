@@ -60,6 +60,7 @@ from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
 from followon.hazard.glm import poisson_mode
 from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
+from followon.scenarios.display import backtest_html, backtest_repr
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = [
@@ -100,6 +101,14 @@ class BacktestResult:
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """Two lines: the origins and the best hypothesis per horizon (not every field)."""
+        return backtest_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return the score table as HTML for notebooks."""
+        return backtest_html(self)
 
 
 # ---------------------------------------------------------------------------- origins

@@ -55,9 +55,26 @@ def test_cli_dask_runs_on_a_local_cluster(
         return real(**{**kwargs, "processes": False})
 
     monkeypatch.setattr(distributed, "LocalCluster", local)
+    written: list[fo.BacktestResult] = []
+
+    def write(result: fo.BacktestResult, out: Path, *, force: bool = False) -> Path:
+        written.append(result)  # the report and its figures are tested in test_backtest.py
+        return Path(out)
+
+    monkeypatch.setattr("followon.reports.write_backtest", write)
     out = tmp_path / "res"
     args = ["backtest", str(scenario.source_path), "--out", str(out), "--from", "2009-01-01"]
-    args += ["--every-days", "300", "--no-triggers", "--quiet", "--jobs", "2", "--dask"]
+    args += [
+        "--every-days",
+        "300",
+        "--no-triggers",
+        "--quiet",
+        "--seed",
+        "5",
+        "--jobs",
+        "2",
+        "--dask",
+    ]
     assert main(args) == 0
     assert "3 origins (2009-01-01 … 2010-08-24)" in capsys.readouterr().out
     assert started == [
@@ -69,7 +86,11 @@ def test_cli_dask_runs_on_a_local_cluster(
             "silence_logs": 40,
         }
     ]
-    assert (out / "scores.csv").exists()
+    [result] = written
+    assert result.meta["workers"] == 2 and result.meta["origins"] == 3
+    kw = {"every_days": 300, "at_triggers": False, "start": "2009-01-01", "random_seed": 5}
+    serial = fo.backtest(scenario, progressbar=False, n_jobs=1, **kw)
+    pd.testing.assert_frame_equal(result.forecasts, serial.forecasts)
 
 
 def test_cli_dask_without_distributed_says_what_to_install(

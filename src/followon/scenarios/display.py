@@ -69,8 +69,8 @@ def scenario_repr(result: Any) -> str:
         top = _headline(rows).sort_values("horizon_days")
         who = str(top["hypothesis"].iloc[0])
         cells = ", ".join(
-            f"{pct_interval(r.p_mean, r.p_low, r.p_high)} ≤{int(r.horizon_days)}d"
-            for r in top.itertuples()
+            f"{pct_interval(r['p_mean'], r['p_low'], r['p_high'])} ≤{int(r['horizon_days'])}d"
+            for r in top.to_dict("records")
         )
         parts.append(f"{outcome} ({who}): {cells}")
     return head + ("\n  " + shorten("; ".join(parts), 200) if parts else "")
@@ -82,8 +82,10 @@ def _forecast_tables(forecast: pd.DataFrame) -> list[str]:
     for outcome, rows in f.groupby("outcome", sort=False):
         horizons = sorted(int(h) for h in rows["horizon_days"].unique())
         cells = {
-            (str(r.hypothesis), int(r.horizon_days)): pct_interval(r.p_mean, r.p_low, r.p_high)
-            for r in rows.itertuples()
+            (str(r["hypothesis"]), int(r["horizon_days"])): pct_interval(
+                r["p_mean"], r["p_low"], r["p_high"]
+            )
+            for r in rows.to_dict("records")
         }
         order = list(dict.fromkeys(rows["hypothesis"].astype(str)))
         if "combined" in order:

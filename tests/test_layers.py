@@ -9,6 +9,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "followon"
 LAYER = {
     "errors": 0,
     "_io": 0,
+    "_display": 0,
     "_version": 0,
     "events": 1,
     "exposure": 2,

@@ -67,27 +67,9 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_summary(args: argparse.Namespace) -> int:
-    from followon.events import events_per_year, load_events, load_manifest, observed_until
+    from followon.events import catalog_summary
 
-    events = load_events()
-    table = events_per_year(events, start_year=args.from_year)
-    added = sum(e["rows"] for e in events.attrs.get("overlay", []))
-    print(
-        f"followon {__version__}: bundled DPRK event catalog, {len(events)} events"
-        + (f" (with {len(events.attrs['overlay'])} overlay file(s))" if added else "")
-    )
-    print(f"\nEvents per type per year (from {args.from_year}; Korean dates):")
-    with pd.option_context("display.width", 250, "display.max_columns", None):
-        print(table.to_string())
-    print("\nSources (days after observed_until are unobserved, not quiet):")
-    manifest = load_manifest()
-    for producer, info in manifest["sources"].items():
-        print(f"  {producer:<8} observed_until {info['observed_until']}  {info['name']}")
-    for entry in events.attrs.get("overlay", []):
-        print(f"  overlay  observed_until {entry['observed_until']}  '{entry['name']}'")
-    print("\nObserved until, per event type:")
-    for etype, until in observed_until().items():
-        print(f"  {etype:<20} {until:%Y-%m-%d}")
+    print(catalog_summary(start_year=args.from_year).to_text())
     return 0
 
 
@@ -308,17 +290,22 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.file)
     check_output_folder(args.out, force=args.force)  # before the refits, not after
-    result = backtest(
-        scenario,
-        every_days=args.every_days,
-        at_triggers=not args.no_triggers,
-        start=args.start,
-        end=args.end,
-        inference=args.inference,
-        n_jobs=args.jobs,
-        progressbar=not args.quiet,
-        random_seed=args.seed,
-    )
+    kwargs = {
+        "every_days": args.every_days,
+        "at_triggers": not args.no_triggers,
+        "start": args.start,
+        "end": args.end,
+        "inference": args.inference,
+        "progressbar": not args.quiet,
+        "random_seed": args.seed,
+    }
+    if args.dask is None:
+        result = backtest(scenario, n_jobs=args.jobs, **kwargs)
+    else:
+        from followon.scenarios import dask_executor
+
+        with dask_executor(args.dask or None, n_workers=args.jobs) as dask:
+            result = backtest(scenario, executor=dask.executor, n_jobs=dask.workers, **kwargs)
     path = write_backtest(result, args.out, force=args.force)
     m = result.meta
     print(
@@ -427,6 +414,19 @@ _count_arg = _int_arg("a count", 1)
 _days_arg = _int_arg("a number of days", 1, 365 * 300)
 _year_arg = _int_arg("a year", int(FIRST_DATE[:4]), int(LAST_DATE[:4]))
 _MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
+_ADDRESS_RE = re.compile(r"([a-z]+://)?[\w.\-\[\]:]+:\d+")
+
+
+def _address_arg(value: str) -> str:
+    """Check a Dask scheduler address HOST:PORT or PROTOCOL://HOST:PORT (argparse type)."""
+    if value and not _ADDRESS_RE.fullmatch(value):  # "": --dask alone (its const)
+        raise argparse.ArgumentTypeError(
+            f"'{_shown(value)}' is not a Dask scheduler address: give tcp://HOST:PORT, or --dask "
+            "alone (after the scenario file) for a cluster on this machine"
+        )
+    return value
+
+
 _jobs_arg = _int_arg("a number of worker processes", 1, _MAX_JOBS)
 
 
@@ -548,6 +548,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--jobs", type=_jobs_arg, help=f"worker processes, 1 … {_MAX_JOBS} (default: all cores)"
+    )
+    p.add_argument(
+        "--dask",
+        nargs="?",
+        const="",
+        type=_address_arg,
+        metavar="ADDRESS",
+        help="run the origins on a Dask cluster: its scheduler's tcp://HOST:PORT, or none for a "
+        "local cluster of --jobs workers (needs pip install 'followon[dask]'; docs/dask.md)",
     )
     p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

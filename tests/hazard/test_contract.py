@@ -155,6 +155,9 @@ def test_fit_forecast_save_load(
     path = model.save(tmp_path / "fit.nc")
     loaded = cls.load(path, table)
     assert loaded.get_params() == model.get_params()
+    # the notebook display reads only what a saved fit keeps
+    assert repr(loaded) == repr(model) and loaded._repr_html_() == model._repr_html_()
+    assert repr(model).splitlines()[1].startswith(f"  fitted to any, {table.start:%Y-%m-%d} … ")
     pd.testing.assert_frame_equal(
         loaded.forecast(horizons_days=[10, 30, 90]), f, check_exact=False, rtol=1e-12
     )

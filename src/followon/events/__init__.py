@@ -23,15 +23,17 @@ from followon.events.readers import (
     read_events,
 )
 from followon.events.schema import EVENT_TYPES, MISSILE_CLASSES, event_types, validate_events
-from followon.events.summary import events_per_year
+from followon.events.summary import CatalogSummary, catalog_summary, events_per_year
 
 __all__ = [
     "EVENT_TYPES",
     "MISSILE_CLASSES",
+    "CatalogSummary",
     "DataWarning",
     "OverlayFile",
     "add_overlay",
     "catalog_path",
+    "catalog_summary",
     "data_dir",
     "event_types",
     "events_per_year",

@@ -53,6 +53,7 @@ from followon.errors import (
     did_you_mean,
 )
 from followon.exposure.table import ExposureTable
+from followon.hazard.display import model_html, model_repr
 from followon.hazard.fitfile import damaged_fit, one_line, open_fit
 from followon.hazard.probability import (
     check_horizons,
@@ -250,8 +251,12 @@ class HazardModel(ABC):
         return params
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
+        """Class and changed parameters; when fitted, a second line: data, method, convergence."""
+        return model_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return a small HTML card for notebooks (:mod:`followon.hazard.display`)."""
+        return model_html(self)
 
     def check_params(self) -> None:
         """Refuse bad constructor values with a :class:`ModelError` (no table needed)."""

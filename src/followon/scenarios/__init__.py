@@ -10,6 +10,7 @@ from typing import Any
 
 from followon.evaluation.compare import stacking_weights
 from followon.scenarios.backtest import BacktestResult, backtest, backtest_origins
+from followon.scenarios.cluster import dask_executor
 from followon.scenarios.prior import prior_predictive
 from followon.scenarios.runner import ScenarioResult, hypothesis_model, run_scenario
 from followon.scenarios.schema import MODELS, Scenario, bundled_scenarios, load_scenario
@@ -22,6 +23,7 @@ __all__ = [
     "backtest",
     "backtest_origins",
     "bundled_scenarios",
+    "dask_executor",
     "hypothesis_model",
     "load_scenario",
     "prior_predictive",

@@ -32,7 +32,7 @@ where it applies and the Laplace approximation otherwise (milliseconds per refit
 ``inference="scenario"`` uses each hypothesis' own sampler (NUTS) with one compiled model per
 hypothesis and worker, refitted with new data. Origins run in chunks through a
 :class:`concurrent.futures.Executor` (a process pool by default; pass e.g. a Dask
-``distributed`` client's ``get_executor()`` to scale past one machine).
+``distributed`` client's ``get_executor()`` to scale past one machine: ``docs/dask.md``).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
 from followon.hazard.glm import poisson_mode
 from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
+from followon.scenarios.display import backtest_html, backtest_repr
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = [
@@ -101,6 +102,14 @@ class BacktestResult:
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """Two lines: the origins and the best hypothesis per horizon (not every field)."""
+        return backtest_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return the score table as HTML for notebooks."""
+        return backtest_html(self)
 
 
 # ---------------------------------------------------------------------------- origins
@@ -468,9 +477,11 @@ def backtest(
     ci_prob : float
         Interval of ``p_low``/``p_high`` (0.9).
     executor : concurrent.futures.Executor, optional
-        Runs chunks of origins; default a process pool of ``n_jobs`` workers.
+        Runs chunks of origins; default a process pool of ``n_jobs`` workers. A Dask cluster's
+        ``client.get_executor()`` (or :func:`followon.scenarios.dask_executor`) runs them there.
     n_jobs : int, optional
         Workers of the default pool (default: the machine's cores); ``1`` runs in this process.
+        With ``executor``: how many chunks it runs at once (origins go in 4 chunks per worker).
     progressbar : bool
         A progress bar over origins on stderr.
     random_seed : int, optional

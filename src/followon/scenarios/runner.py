@@ -45,6 +45,7 @@ from followon.exposure import (
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
 from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
+from followon.scenarios.display import scenario_html, scenario_repr
 from followon.scenarios.live import (
     forecast_window,
     live_forecast,
@@ -112,6 +113,14 @@ class ScenarioResult:
     hazard_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        """Two lines: the scenario and its headline forecast (not every field)."""
+        return scenario_repr(self)
+
+    def _repr_html_(self) -> str:
+        """Return the answer table, comparison and warnings as HTML for notebooks."""
+        return scenario_html(self)
 
 
 def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str = "") -> list[str]:

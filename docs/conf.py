@@ -8,8 +8,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path[:0] = [str(DOCS.parent / "src"), str(DOCS / "_ext")]  # this checkout's code first
 
+from docgen import write_api_index  # noqa: E402
+
 import followon  # noqa: E402
-from followon_docs import write_api_index  # noqa: E402
 
 write_api_index(DOCS)  # api.rst: one autosummary entry per name in followon.__all__
 

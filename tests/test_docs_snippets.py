@@ -72,9 +72,7 @@ def test_skip_list_is_the_markers() -> None:
 @pytest.mark.parametrize(
     "page",
     [
-        pytest.param(p, marks=pytest.mark.slow)
-        if p.relative_to(REPO).as_posix() in SLOW
-        else p
+        pytest.param(p, marks=pytest.mark.slow) if p.relative_to(REPO).as_posix() in SLOW else p
         for p in PAGES
         if blocks(p)[0]
     ],

@@ -39,7 +39,7 @@ def test_every_public_name_has_a_summary_line() -> None:
     for name in followon.__all__:
         obj = getattr(followon, name)
         if isinstance(obj, (tuple, dict, str, frozenset)):
-            continue  # data: documented by value
+            continue  # constants: test_every_public_constant_has_its_own_docstring
         doc = (obj.__doc__ or "").strip()
         assert doc, f"followon.{name} has no docstring"
 
@@ -91,3 +91,16 @@ def test_changelog_keeps_a_changelog() -> None:
         "Fixed",
         "Security",
     }
+
+
+def test_every_public_constant_has_its_own_docstring() -> None:
+    docs = docgen.data_docs()
+    assert set(docs) == {
+        "EVENT_TYPES",
+        "MISSILE_CLASSES",
+        "FORECAST_COLUMNS",
+        "MODELS",
+        "__version__",
+    }
+    assert docs["MODELS"].startswith("Registered models")
+    assert docs["EVENT_TYPES"].startswith("The built-in values of ``type``")

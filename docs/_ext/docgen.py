@@ -2,13 +2,17 @@
 
 - :func:`api_index`: ``docs/api.rst``, one autosummary entry per name in ``followon.__all__``,
   grouped by the package that defines it;
+- :func:`data_docs`: the docstrings of the public constants (``EVENT_TYPES``, ``MODELS``, ...),
+  which Python keeps only in the source, after the assignment in the module that defines them;
 - :func:`schema_rst`: the event-schema page body, from :mod:`followon.events.schema` (its module
   docstring's ``Columns`` section and its constants), so the page cannot drift from the validator.
 """
 
 from __future__ import annotations
 
+import ast
 import inspect
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -140,7 +144,7 @@ def schema_rst() -> list[str]:
     lines = [".. list-table::", "   :header-rows: 1", "   :widths: 15 20 65", ""]
     lines += ["   * - column", "     - type", "     - what"]
     for column, kind, text in schema_columns():
-        lines += [f"   * - ``{column}``", f"     - {kind}", f"     - {text}"]
+        lines += [f"   * - ``{column}``", f"     - {kind}", f"     - {_qualified(text)}"]
     first, last = schema.DATE_RANGE
     na = sorted(schema.NA_TOKENS)
     lines += [
@@ -162,3 +166,52 @@ def schema_rst() -> list[str]:
         f"**Missing-value markers** refused in a required column (any case): {_values(na)}.",
     ]
     return lines
+
+
+def data_docs() -> dict[str, str]:
+    """Return the attribute docstring of every constant in ``followon.__all__``, by name.
+
+    A constant's docstring is the string literal right after its assignment in the module that
+    defines it (where autodoc, looking at ``followon/__init__.py``, does not find it).
+    """
+    import followon
+
+    wanted = {
+        name
+        for name in followon.__all__
+        if not (inspect.isclass(obj := getattr(followon, name)) or callable(obj))
+    }
+    found: dict[str, str] = {}
+    for path in sorted(Path(followon.__file__).parent.rglob("*.py")):
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        for node, after in itertools.pairwise(body):
+            targets = (
+                node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            )
+            names = {t.id for t in targets if isinstance(t, ast.Name)}
+            if (
+                isinstance(node, ast.Assign | ast.AnnAssign)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                for name in names & wanted:
+                    found.setdefault(name, inspect.cleandoc(after.value.value))
+    missing = sorted(wanted - found.keys())
+    if missing:
+        raise DocsError(
+            f"no docstring after the assignment of followon.{', followon.'.join(missing)}"
+        )
+    return found
+
+
+def _qualified(text: str) -> str:
+    """Point the schema docstring's roles (:data:`EVENT_TYPES`) at their documented names."""
+    import followon
+
+    def full(match: re.Match[str]) -> str:
+        role, target = match.groups()
+        where = "followon" if target in followon.__all__ else "followon.events.schema"
+        return f":{role}:`{where}.{target}`"
+
+    return re.sub(r":(\w+):`(\w+)`", full, text)

@@ -2,6 +2,7 @@
 
 - the ``event-schema`` directive renders the event table's columns, their types and the
   allowed values from :mod:`followon.events.schema`;
+- the public constants get their own docstrings (:func:`docgen.data_docs`);
 - links to repository files outside ``docs/`` point to the pages that include them;
 - at the end of an HTML build, every name in ``followon.__all__`` must have its page.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from docgen import schema_rst
+from docgen import data_docs, schema_rst
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
@@ -53,6 +54,15 @@ def _site_source(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = text
 
 
+def _data_docstring(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Give ``followon.EVENT_TYPES`` & co. their own docstrings, not their type's."""
+    short = name.removeprefix("followon.")
+    if what == "data" and short in (docs := data_docs()):
+        lines[:] = docs[short].splitlines()
+
+
 def _check_api_pages(app: Sphinx, exception: Exception | None) -> None:
     """Fail the HTML build when a name in ``followon.__all__`` has no generated page."""
     if exception is not None or app.builder.format != "html":
@@ -69,5 +79,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directive and the API-page check."""
     app.add_directive("event-schema", EventSchema)
     app.connect("source-read", _site_source)
+    app.connect("autodoc-process-docstring", _data_docstring)
     app.connect("build-finished", _check_api_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

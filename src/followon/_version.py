@@ -1,2 +1,2 @@
 __version__ = "0.1.0"
-"""The followon version (PEP 440); the package build reads it from this file."""
+"""followon's version (PEP 440); results folders and the docs record it."""

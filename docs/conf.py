@@ -38,9 +38,9 @@ exclude_patterns = [
 myst_enable_extensions = ["dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
 
+templates_path = ["_templates"]  # autosummary/class.rst: each class page documents its methods
 autosummary_generate = True
 autosummary_imported_members = True
-autodoc_default_options = {"members": True, "inherited-members": False}
 autodoc_typehints = "none"  # numpydoc's Parameters sections carry the types
 numpydoc_show_class_members = False  # autosummary's class pages list the members
 numpydoc_class_members_toctree = False

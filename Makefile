@@ -4,8 +4,9 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test test-fast lint typecheck check data clean
+.PHONY: demo test test-fast lint typecheck check data docs clean
 
 $(VENV)/bin/python:
 	@set -e; py=$$(scripts/find-python.sh); echo "using $$py"; "$$py" -m venv $(VENV)
@@ -35,9 +36,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+$(DOCS_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,docs]'
+	@touch $(DOCS_STAMP)
+
+## docs: set up and build the documentation site into docs/_build/html; any warning fails it
+docs: $(DOCS_STAMP)
+	MPLBACKEND=Agg $(PY) -m sphinx -b html -W --keep-going -q docs docs/_build/html
+	@echo "docs: open docs/_build/html/index.html"
+
 ## data: rebuild the bundled catalog from ../shared/data-sources (maintainers only)
 data: $(STAMP)
 	$(PY) data/build.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache docs/_build docs/generated docs/api.rst

@@ -33,6 +33,8 @@ classes : str
     Every missile class fired that day, ``;``-separated, most severe first.
 tags : str
     ``;``-separated factual tags (agenda of a meeting, e.g. ``military;economy``).
+label : str
+    A short human-readable name, e.g. ``Key Resolve 2012`` or ``nuclear test 1``.
 source_url : str
     A page stating the fact.
 provisional : bool

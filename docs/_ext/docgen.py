@@ -31,6 +31,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("scenarios", "Scenarios and backtests"),
     ("evaluation", "Scores and checks"),
     ("reports", "Results folders"),
+    ("record", "Forecast record"),
     ("plotting", "Figures"),
     ("errors", "Errors and warnings"),
     ("_version", "Version"),

@@ -285,7 +285,9 @@ def test_a_live_question_registers_the_rest_of_each_open_window(
     path.write_text(SCENARIO.replace("as_of: 2025-06-24", "as_of: 2025-08-15"), encoding="utf-8")
     result = fo.run_scenario(fo.load_scenario(path))
     folder = fo.write_results(result, tmp_path / "out", save_models=False, figures=False)
-    lines = fo.ForecastLedger(tmp_path / "ledger.jsonl").register(folder)
+    ledger = fo.ForecastLedger(tmp_path / "ledger.jsonl")
+    ledger.register(folder)
+    lines = read_ledger(ledger.path)
     record = json.loads((folder / "forecast.json").read_text())
     assert {line["horizon_days"] for line in lines} == {150, 400}
     line = next(x for x in lines if x["horizon_days"] == 150 and x["hypothesis"] == "steady")

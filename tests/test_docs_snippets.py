@@ -26,7 +26,10 @@ PAGES = [p for p in PAGES if not {"_build", "gallery"} & set(p.relative_to(REPO)
 NOT_RUN = {
     "docs/backtest.md": ["refits at hundreds of origins"],
     "docs/catalog.md": ["needs the NTI and CSIS downloads"],
-    "docs/forecast-record.md": ["needs the results folder of step 1"],
+    "docs/forecast-record.md": [
+        "needs the results folder of step 1",
+        "needs the ledger of step 2",
+    ],
     "docs/hawkes.md": ["fits by MCMC (Metropolis)"],
     "docs/hazard.md": ["fits NUTS"],
     "docs/pooled.md": ["fits NUTS", "fits NUTS"],

@@ -135,7 +135,11 @@ def resolve_trigger(
 
 
 def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
-    """Return the covariate builders a hypothesis names (windows, spans, excitation, ...)."""
+    """Return the covariate builders of a hypothesis (windows, spans, excitation, ...).
+
+    The scenario's ``background`` is merged in unless the hypothesis says ``background: false``.
+    """
+    h = h.with_background(scenario.background)
     covs: list[Covariate] = []
     for t in h.triggers:
         covs.append(

@@ -23,6 +23,7 @@ from followon.exposure import (
     Excitation,
     ExposureTable,
     Outcome,
+    RecentRate,
     Season,
     Spans,
     Trend,
@@ -156,6 +157,8 @@ def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariat
             covs.append(DaysSinceLast(tuple(h.self_excitation.cut_days)))
         if h.self_excitation.decay_days is not None:
             covs.append(Excitation(h.self_excitation.decay_days))
+        if h.self_excitation.recent_days is not None:
+            covs.append(RecentRate(h.self_excitation.recent_days))
     if h.season:
         covs.append(Season(h.season))
     for era in h.eras:

@@ -192,10 +192,15 @@ class SpanSpec(_Strict):
 
 
 class SelfExcitationSpec(_Strict):
-    """Self-excitation: a decaying sum (``decay_days``) and/or days-since-last bins."""
+    """Self-excitation: a decaying sum, days-since-last bins and/or a log recent count.
+
+    ``decay_days``: :class:`~followon.Excitation`; ``cut_days``: :class:`~followon.DaysSinceLast`;
+    ``recent_days``: :class:`~followon.RecentRate` (log(1 + events in the last N days)).
+    """
 
     decay_days: float | None = Field(None, gt=0, le=MAX_DAYS)
     cut_days: list[int] | None = None
+    recent_days: int | None = Field(None, ge=1, le=MAX_DAYS)
 
     @field_validator("cut_days")
     @classmethod
@@ -204,8 +209,8 @@ class SelfExcitationSpec(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> SelfExcitationSpec:
-        if self.decay_days is None and self.cut_days is None:
-            raise ValueError("give decay_days and/or cut_days")
+        if self.decay_days is None and self.cut_days is None and self.recent_days is None:
+            raise ValueError("give decay_days, cut_days and/or recent_days")
         return self
 
 
@@ -262,6 +267,8 @@ class BackgroundSpec(_Strict):
                 parts.append(f"self-excitation ({se.decay_days:g}-day decay)")
             if se.cut_days is not None:
                 parts.append(f"days since the last event ({', '.join(map(str, se.cut_days))})")
+            if se.recent_days is not None:
+                parts.append(f"the log count of the last {se.recent_days} days")
         if self.season:
             parts.append(f"{self.season}ly season")
         parts += [f"era {e.name} ({e.start} to {e.end})" for e in self.eras]

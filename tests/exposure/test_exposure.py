@@ -133,6 +133,27 @@ def test_self_excitation_builders() -> None:
     np.testing.assert_allclose(d["excitation[2d]"], expected)
 
 
+def test_recent_rate_is_the_log_count_of_the_window() -> None:
+    events = ev(launches("2020-01-02", "2020-01-04", "2020-01-05"))
+    table = fo.build_exposure(
+        events,
+        fo.Outcome("l", LAUNCH),
+        start="2020-01-01",
+        as_of="2020-01-09",
+        observed_until="2020-12-31",
+        covariates=[fo.RecentRate(window_days=2)],
+    )
+    d = table.data.set_index("date")
+    # day:              1  2  3  4  5  6  7  8 ; events on days 2, 4, 5; count in [d-2, d-1]
+    counts = np.array([0, 0, 1, 1, 1, 2, 1, 0])
+    np.testing.assert_allclose(d["recent[2d]"], np.log1p(counts))
+    # the forecast's future days: old events drop out of the window, none come in
+    future = table.design(pd.date_range("2020-01-09", "2020-01-10"))
+    np.testing.assert_allclose(future["recent[2d]"], [0.0, 0.0])
+    with pytest.raises(DataError, match="window_days must be a whole number ≥ 1, not 0"):
+        fo.RecentRate(window_days=0)
+
+
 def test_season_and_era() -> None:
     events = ev(launches("2020-03-31"))
     table = fo.build_exposure(

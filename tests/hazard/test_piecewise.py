@@ -209,6 +209,25 @@ def test_simulation_feeds_back_self_excitation(
     assert grid.sum() / 3000 > no_feedback
 
 
+def test_simulation_feeds_back_the_recent_rate(
+    simulated: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a 1-day window: the hazard is λ0 · 2^β the day after an event, λ0 otherwise (closed form)
+    table = table_for(simulated, [fo.RecentRate(window_days=1)])
+    beta, lam0 = 2.0, 0.05
+    monkeypatch.setattr(piecewise, "sample_glm", fake_sampler({"recent[1d]": beta}, lam0=lam0))
+    model = fo.PiecewiseHazard().fit(table, draws=300, chains=2, random_seed=8)
+    n = 40_000
+    sims = model.simulate_paths(n, 40, random_seed=9)
+    grid = np.zeros((n, 41), dtype=bool)
+    grid[sims["path"], sims["day"]] = True
+    after = grid[:, 3:][grid[:, 2:-1]].mean()  # P(event on day h+1 | event on day h), h ≥ 2
+    quiet = grid[:, 3:][~grid[:, 2:-1]].mean()
+    p_after, p_quiet = -np.expm1(-lam0 * 2**beta), -np.expm1(-lam0)
+    assert after == pytest.approx(p_after, abs=4 * np.sqrt(p_after / grid[:, 2:-1].sum()))
+    assert quiet == pytest.approx(p_quiet, rel=0.05)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -15,6 +15,8 @@ Spans               ``military_exercise[in_progress]``             1 if start �
 DaysSinceLast       ``since_last[1-7]``, ``[8-30]``, ...            1 if d − last outcome day
                                                                    in the bin
 Excitation          ``excitation[14d]``                            Σ_k c_k exp(−(d − t_k)/τ)
+RecentRate          ``recent[365d]``                               log(1 + outcome count in
+                                                                   the W days before d)
 Season              ``quarter[Q2]`` ... or ``month[02]`` ...        1 in that quarter / month
 Era                 the era's name                                 1 if start ≤ d ≤ end
 Trend               ``trend[1]``, ``trend[2]``, ...                 cubic B-spline of the date
@@ -41,6 +43,7 @@ __all__ = [
     "DaysSinceLast",
     "Era",
     "Excitation",
+    "RecentRate",
     "Season",
     "Spans",
     "Trend",
@@ -368,6 +371,48 @@ class Excitation(Covariate):
 
 
 @dataclass(frozen=True)
+class RecentRate(Covariate):
+    r"""Log of one plus the outcome count in the ``window_days`` days before each day.
+
+    .. math:: x_d = \log\Bigl(1 + \sum_{d - W \le t_k < d} c_k\Bigr)
+
+    With coefficient :math:`\beta` the hazard moves as :math:`(1 + n_W)^{\beta}`: a level that
+    follows the recent rate (a year's window tracks eras such as the 2018–19 moratorium or the
+    2022 surge) without the exponential blow-up a long-decay :class:`Excitation` gives in a
+    busy year. Self-exciting: a forecast feeds simulated events back into the count.
+    """
+
+    window_days: int = 365
+    name: str | None = None
+
+    kind: ClassVar[str] = "recent_rate"
+    self_exciting: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.window_days, int) and self.window_days >= 1):
+            raise DataError(
+                f"recent rate: window_days must be a whole number ≥ 1, not {self.window_days}."
+            )
+
+    def columns(self) -> list[str]:
+        """One column."""
+        return [self.name or f"recent[{self.window_days}d]"]
+
+    def build(self, days: pd.DatetimeIndex, history: History) -> np.ndarray:
+        """Return log(1 + count in the window) on each day."""
+        counts = history.outcome_counts[history.outcome_counts > 0]
+        if counts.empty or len(days) == 0:
+            return np.zeros((len(days), 1))
+        when = counts.index.values.astype("datetime64[D]")
+        order = np.argsort(when)
+        when, cum = when[order], np.concatenate([[0.0], np.cumsum(counts.to_numpy(float)[order])])
+        d = days.values.astype("datetime64[D]")
+        upto = np.searchsorted(when, d, side="left")  # events strictly before d
+        since = np.searchsorted(when, d - np.timedelta64(self.window_days, "D"), side="left")
+        return np.log1p(cum[upto] - cum[since])[:, None]
+
+
+@dataclass(frozen=True)
 class Season(Covariate):
     """Quarter or month dummies; the first quarter / January is the reference."""
 
@@ -475,7 +520,8 @@ class Trend(Covariate):
 
 
 _KINDS: dict[str, type[Covariate]] = {
-    c.kind: c for c in (TriggerWindows, Spans, DaysSinceLast, Excitation, Season, Era, Trend)
+    c.kind: c
+    for c in (TriggerWindows, Spans, DaysSinceLast, Excitation, RecentRate, Season, Era, Trend)
 }
 
 

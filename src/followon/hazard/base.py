@@ -23,9 +23,9 @@ Class attributes tell the rest of the house what a model can do, so no code outs
 tests its name: ``name`` (the registry key, :data:`followon.MODELS`), ``samplers`` (accepted
 ``sampler`` values, ``"auto"`` first), ``options`` (model-specific constructor settings a
 scenario may set), ``accepts_priors`` (the baseline/β prior keys), ``daily_likelihood`` (False:
-left out of LFO/PSIS-LOO), ``min_trigger_windows`` and ``fits_own_excitation`` (structure the
-scenario schema checks), ``fast_sampler`` (the backtest's fast path) and ``savage_dickey``
-(Bayes factors by the Savage–Dickey ratio).
+left out of LFO/PSIS-LOO), ``min_trigger_windows``, ``fits_own_excitation`` and
+``takes_covariates`` (structure the scenario schema checks), ``fast_sampler`` (the
+backtest's fast path) and ``savage_dickey`` (Bayes factors by the Savage–Dickey ratio).
 """
 
 from __future__ import annotations
@@ -206,6 +206,8 @@ class HazardModel(ABC):
     daily_likelihood: ClassVar[bool] = True
     min_trigger_windows: ClassVar[int] = 0
     fits_own_excitation: ClassVar[bool] = False
+    takes_covariates: ClassVar[bool] = True
+    """False for models that read only the trigger (a scenario's ``background`` is refused)."""
     savage_dickey: ClassVar[bool] = False
     mcmc_methods: ClassVar[tuple[str, ...]] = ()
     """Methods whose draws are MCMC chains: these go through the convergence gate."""

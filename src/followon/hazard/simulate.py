@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from followon.errors import ModelError
-from followon.exposure.covariates import DaysSinceLast, Excitation
+from followon.exposure.covariates import DaysSinceLast, Excitation, RecentRate
 from followon.exposure.table import ExposureTable
 
 __all__ = ["simulate_paths"]
@@ -28,9 +28,9 @@ def simulate_paths(
 
     Each path draws one posterior sample (λ0, β). On each day the hazard is
     ``λ0 exp(x β)`` with ``x`` the design row, except that self-exciting columns
-    (:class:`DaysSinceLast`, :class:`Excitation`) are recomputed from the path's own simulated
-    events. An outcome counted in ``days`` occurs with probability ``1 − exp(−λ)``; counted in
-    events or missiles, the day's count is Poisson(λ).
+    (:class:`DaysSinceLast`, :class:`Excitation`, :class:`RecentRate`) are recomputed from the
+    path's own simulated events. An outcome counted in ``days`` occurs with probability
+    ``1 − exp(−λ)``; counted in events or missiles, the day's count is Poisson(λ).
 
     Returns
     -------
@@ -52,12 +52,16 @@ def simulate_paths(
     # state per self-exciting builder
     since: list[tuple[DaysSinceLast, list[int]]] = []
     excite: list[tuple[Excitation, int, np.ndarray]] = []
+    recent: list[tuple[RecentRate, int]] = []
+    simulated = np.zeros((n, len(X) + 1))  # cumulative simulated counts before each day
     for cov in table.covariates:
         cols = [names.index(c) for c in cov.columns()]
         if isinstance(cov, DaysSinceLast):
             since.append((cov, cols))
         elif isinstance(cov, Excitation):
             excite.append((cov, cols[0], np.full(n, X[0, cols[0]]) if len(X) else np.zeros(n)))
+        elif isinstance(cov, RecentRate):
+            recent.append((cov, cols[0]))
     count_days = table.outcome.count == "days"
     rows: list[tuple[int, int, pd.Timestamp, int]] = []
     prev = np.zeros(n)
@@ -73,6 +77,9 @@ def simulate_paths(
                 state = np.exp(-1.0 / cov.decay_days) * (state + prev)
                 excite[i] = (cov, col, state)
             x[:, col] = state
+        for cov, col in recent:  # the design's count (history only) + the path's own events
+            in_window = simulated[:, h] - simulated[:, max(0, h - cov.window_days)]
+            x[:, col] = np.log1p(np.expm1(X[h, col]) + in_window)
         rate = lam * np.exp(np.einsum("nk,nk->n", x, b)) if x.shape[1] else lam
         events = (rng.random(n) < -np.expm1(-rate)).astype(int) if count_days else rng.poisson(rate)
         hit = np.flatnonzero(events)
@@ -80,6 +87,7 @@ def simulate_paths(
         rows.extend((int(p), h + 1, date, int(events[p])) for p in hit)
         last = np.where(events > 0, 0.0, last + 1.0)
         prev = events.astype(float)
+        simulated[:, h + 1] = simulated[:, h] + prev
     out = pd.DataFrame(rows, columns=["path", "day", "date", "events"])
     out.attrs["n_paths"] = n
     out.attrs["days"] = len(X)

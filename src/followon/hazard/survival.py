@@ -318,6 +318,7 @@ class TimeToFirstEvent(HazardModel):
     daily_likelihood = False
     """No daily event likelihood: scenario comparisons (LFO, PSIS-LOO) leave these models out."""
     min_trigger_windows = 1
+    takes_covariates = False
     log_likelihood = True
 
     def __init__(

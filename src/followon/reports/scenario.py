@@ -34,6 +34,7 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "as_of": f"{s.as_of}",
         "origin_date": f"{result.origin:%Y-%m-%d}",
         "trigger": result.trigger or None,
+        "background": None if s.background is None else s.background.model_dump(mode="json"),
         "ci_prob": 0.9,
         "forecasts": rows,
         "comparison": [
@@ -160,6 +161,20 @@ def _answer(result: ScenarioResult) -> list[str]:
     return lines
 
 
+def _background(result: ScenarioResult) -> list[str]:
+    """Return the paragraph naming the scenario's shared background (none without one)."""
+    s = result.scenario
+    if s.background is None:
+        return []
+    without = [h.id for h in s.hypotheses if not h.background]
+    return [
+        f"**Background.** Every hypothesis includes {s.background.describe()}"
+        + (f", except {', '.join(without)} (`background: false`)" if without else "")
+        + "; each hypothesis' own covariates are added to it.",
+        "",
+    ]
+
+
 def render_report(result: ScenarioResult, figures: list[str] | None = None) -> str:
     """Return the ``report.md`` text: question, probabilities, comparison in words, diagnostics."""
     s = result.scenario
@@ -176,6 +191,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             else ""
         ),
         "",
+        *_background(result),
         *_answer(result),
         "## Probability of the outcome within each horizon (posterior mean, 90% interval)",
         "",

@@ -23,6 +23,7 @@ from followon.exposure import (
     Excitation,
     ExposureTable,
     Outcome,
+    RecentRate,
     Season,
     Spans,
     Trend,
@@ -142,7 +143,11 @@ def resolve_trigger(
 
 
 def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
-    """Return the covariate builders a hypothesis names (windows, spans, excitation, ...)."""
+    """Return the covariate builders of a hypothesis (windows, spans, excitation, ...).
+
+    The scenario's ``background`` is merged in unless the hypothesis says ``background: false``.
+    """
+    h = h.with_background(scenario.background)
     covs: list[Covariate] = []
     for t in h.triggers:
         covs.append(
@@ -159,6 +164,8 @@ def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariat
             covs.append(DaysSinceLast(tuple(h.self_excitation.cut_days)))
         if h.self_excitation.decay_days is not None:
             covs.append(Excitation(h.self_excitation.decay_days))
+        if h.self_excitation.recent_days is not None:
+            covs.append(RecentRate(h.self_excitation.recent_days))
     if h.season:
         covs.append(Season(h.season))
     for era in h.eras:

@@ -192,10 +192,15 @@ class SpanSpec(_Strict):
 
 
 class SelfExcitationSpec(_Strict):
-    """Self-excitation: a decaying sum (``decay_days``) and/or days-since-last bins."""
+    """Self-excitation: a decaying sum, days-since-last bins and/or a log recent count.
+
+    ``decay_days``: :class:`~followon.Excitation`; ``cut_days``: :class:`~followon.DaysSinceLast`;
+    ``recent_days``: :class:`~followon.RecentRate` (log(1 + events in the last N days)).
+    """
 
     decay_days: float | None = Field(None, gt=0, le=MAX_DAYS)
     cut_days: list[int] | None = None
+    recent_days: int | None = Field(None, ge=1, le=MAX_DAYS)
 
     @field_validator("cut_days")
     @classmethod
@@ -204,8 +209,8 @@ class SelfExcitationSpec(_Strict):
 
     @model_validator(mode="after")
     def _something(self) -> SelfExcitationSpec:
-        if self.decay_days is None and self.cut_days is None:
-            raise ValueError("give decay_days and/or cut_days")
+        if self.decay_days is None and self.cut_days is None and self.recent_days is None:
+            raise ValueError("give decay_days, cut_days and/or recent_days")
         return self
 
 
@@ -235,12 +240,60 @@ class PriorSpec(_Strict):
     beta_priors: dict[str, tuple[Finite, Finite]] = Field(default_factory=dict)
 
 
+class BackgroundSpec(_Strict):
+    """Covariates shared by every hypothesis (unless it says ``background: false``).
+
+    A hypothesis then states only what it adds. Merging: ``trend_df``, ``self_excitation`` and
+    ``season`` of a hypothesis replace the background's; ``triggers`` and ``spans`` entries are
+    added to the background's, and an entry of the same ``name`` (or, unnamed, the same ``type``)
+    replaces the background's; ``eras`` likewise by ``name``.
+    """
+
+    triggers: list[TriggerWindowSpec] = Field(default_factory=list)
+    spans: list[SpanSpec] = Field(default_factory=list)
+    self_excitation: SelfExcitationSpec | None = None
+    season: Literal["quarter", "month"] | None = None
+    eras: list[EraSpec] = Field(default_factory=list)
+    trend_df: int | None = Field(None, ge=1, le=50)
+
+    def describe(self) -> str:
+        """Return a one-line account of the background (for reports)."""
+        parts: list[str] = []
+        if self.trend_df:
+            parts.append(f"a smooth trend ({self.trend_df} df)")
+        if self.self_excitation is not None:
+            se = self.self_excitation
+            if se.decay_days is not None:
+                parts.append(f"self-excitation ({se.decay_days:g}-day decay)")
+            if se.cut_days is not None:
+                parts.append(f"days since the last event ({', '.join(map(str, se.cut_days))})")
+            if se.recent_days is not None:
+                parts.append(f"the log count of the last {se.recent_days} days")
+        if self.season:
+            parts.append(f"{self.season}ly season")
+        parts += [f"era {e.name} ({e.start} to {e.end})" for e in self.eras]
+        parts += [f"{t.name or t.type} windows" for t in self.triggers]
+        parts += [f"{sp.name or sp.type} spans" for sp in self.spans]
+        return ", ".join(parts) or "nothing"
+
+
+def _merged(own: list[Any], shared: list[Any], key: Any) -> list[Any]:
+    """Return ``shared`` entries not replaced by an ``own`` entry of the same key, then ``own``."""
+    replaced = {key(item) for item in own}
+    return [item for item in shared if key(item) not in replaced] + list(own)
+
+
+def _entry_key(item: Any) -> str:
+    return str(item.name or item.type)
+
+
 class HypothesisSpec(_Strict):
     """One competing explanation: a model and its covariates."""
 
     id: str
     description: str = ""
     model: str = "piecewise"
+    background: bool = True
     triggers: list[TriggerWindowSpec] = Field(default_factory=list)
     spans: list[SpanSpec] = Field(default_factory=list)
     self_excitation: SelfExcitationSpec | None = None
@@ -329,6 +382,57 @@ class HypothesisSpec(_Strict):
             ):
                 return f"options: {key} must be a list of numbers, not {clip(repr(value))}"
         return ""
+
+    def with_background(self, background: BackgroundSpec | None) -> HypothesisSpec:
+        """Return this hypothesis with the scenario's background merged in (see BackgroundSpec).
+
+        Itself when there is no background or it says ``background: false``.
+
+        Raises
+        ------
+        ValueError
+            The merged hypothesis does not fit its model (e.g. background self-excitation with
+            ``model: hawkes``), or the model takes no covariates.
+        """
+        if background is None or not self.background:
+            return self
+        model_cls = MODELS[self.model]
+        if not model_cls.takes_covariates:
+            raise ValueError(
+                f"the {self.model} model has no covariates, so it cannot take the scenario's "
+                "background; add `background: false` to this hypothesis"
+            )
+        if model_cls.fits_own_excitation and background.self_excitation is not None:
+            raise ValueError(
+                f"the {self.model} model fits its own self-excitation, so it cannot take the "
+                "background's self_excitation; add `background: false` to this hypothesis and "
+                "state the rest of the background in it"
+            )
+        merged = self.model_dump(exclude_unset=True)
+        mine = self.model_fields_set
+        for key in ("trend_df", "self_excitation", "season"):
+            if key not in mine and getattr(background, key) is not None:
+                merged[key] = (
+                    getattr(background, key).model_dump(exclude_unset=True)
+                    if (key == "self_excitation")
+                    else getattr(background, key)
+                )
+        for key, entry_key in (("triggers", _entry_key), ("spans", _entry_key)):
+            merged[key] = [
+                e.model_dump(exclude_unset=True)
+                for e in _merged(getattr(self, key), getattr(background, key), entry_key)
+            ]
+        merged["eras"] = [
+            e.model_dump() for e in _merged(self.eras, background.eras, lambda e: e.name)
+        ]
+        try:
+            return HypothesisSpec.model_validate(merged)
+        except ValidationError as exc:
+            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            raise ValueError(
+                f"with the scenario's background: {message} (or add `background: false` to "
+                "this hypothesis)"
+            ) from None
 
     def build_model(self, *, log_likelihood: bool = True) -> Any:
         """Return the hypothesis' model, unfitted, with its priors, sampler and options."""
@@ -429,6 +533,7 @@ class Scenario(_Strict):
     outcomes: list[OutcomeSpec] = Field(min_length=1)
     horizons_days: list[int] = Field(min_length=1)
     hypotheses: list[HypothesisSpec] = Field(min_length=1)
+    background: BackgroundSpec | None = None
     what_if: list[WhatIfSpec] = Field(default_factory=list)
     compare: CompareSpec = CompareSpec()
     sampling: SamplingSpec = SamplingSpec()
@@ -458,6 +563,12 @@ class Scenario(_Strict):
                         f"{what}: id '{clip(item.id)}' is used twice; ids must be unique"
                     )
                 seen.add(item.id)
+        for i, h in enumerate(self.hypotheses):
+            try:
+                h.with_background(self.background)
+            except ValueError as exc:
+                where = f"hypotheses[{i}] '{clip(h.id)}' (model {h.model})"
+                raise ValueError(f"{where}: {exc}") from None
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
         t = self.trigger

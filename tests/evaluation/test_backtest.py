@@ -311,3 +311,30 @@ def test_combined_weights_come_only_from_forecasts_resolved_before_the_origin() 
     late = out.iloc[-1]
     assert late["p_mean"] == pytest.approx(0.9 if late["observed"] else 0.1, abs=1e-3)
     assert out["p_low"].isna().all() and set(out["hypothesis"]) == {"combined"}
+
+
+def test_combined_interval_is_the_mixture_of_the_members_spread() -> None:
+    """With members' quantiles kept (``_q``), combined's interval is the weighted mixture's."""
+    from followon.scenarios.backtest import QUANTILES, combined_forecasts
+
+    levels = np.asarray(QUANTILES)
+    rows = [
+        {
+            "origin_date": pd.Timestamp("2020-01-01"),
+            "trigger": "",
+            "hypothesis": hyp,
+            "outcome": "launch",
+            "horizon_days": 30,
+            "p_mean": mean,
+            "p_low": np.nan,
+            "p_high": np.nan,
+            "observed": 1.0,
+            "_q": mean + 0.1 * (levels - 0.5),  # uniform on mean ± 0.05
+        }
+        for hyp, mean in (("low", 0.2), ("high", 0.8))
+    ]
+    out = combined_forecasts(pd.DataFrame(rows), ["low", "high"]).iloc[0]
+    assert out["p_mean"] == pytest.approx(0.5)  # equal weights: nothing has resolved
+    # a 50/50 mixture of U(0.15, 0.25) and U(0.75, 0.85): 5% and 95% quantiles 0.16 and 0.84
+    assert out["p_low"] == pytest.approx(0.16, abs=2e-3)
+    assert out["p_high"] == pytest.approx(0.84, abs=2e-3)

@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 
 from followon.errors import ConvergenceWarning, ScenarioError
-from followon.evaluation.compare import stacking_weights
+from followon.evaluation.compare import mixture_probabilities, stacking_weights
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
@@ -294,7 +294,13 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     model.fit(table, progressbar=False, **job.sampling)
                 f = model.forecast(t0, job.horizons, ci_prob=job.ci_prob)
-                here += _rows(origin, trigger, h.id, outcome.id, f)
+                rows_h = _rows(origin, trigger, h.id, outcome.id, f)
+                if type(model).daily_likelihood:  # a member of `combined`: keep its spread
+                    draws = model.probability_draws(t0, max(job.horizons))
+                    q = np.quantile(draws[:, [d - 1 for d in job.horizons]], QUANTILES, axis=0)
+                    for j, r in enumerate(rows_h):
+                        r["_q"] = q[:, j]
+                here += rows_h
                 if "ml" in job.baselines and table.covariate_names and type(model).savage_dickey:
                     design = model.future_design(t0, max(job.horizons))
                     p = _ml_p(table, design, job.horizons)
@@ -350,26 +356,39 @@ def _rows(
 MIN_RESOLVED = 8
 """Resolved past forecasts a backtest origin needs before ``combined`` stops weighing equally."""
 
+QUANTILES = (np.arange(100) + 0.5) / 100
+"""Levels at which each member's posterior P(event within H) is kept for ``combined``."""
 
-def combined_forecasts(forecasts: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+
+def combined_forecasts(
+    forecasts: pd.DataFrame, members: Sequence[str], *, ci_prob: float = 0.9
+) -> pd.DataFrame:
     r"""Return the ``combined`` forecast at every origin, weights learned only from the past.
 
     At origin *t* and horizon *H*, each member's earlier forecasts whose window had closed
     before *t* (origin + H ≤ t) and resolved (``observed`` 0/1) give log scores
     :math:`\log p` or :math:`\log(1 - p)`; their stacking weights (the run's rule, on past
     scores instead of blocks) mix the members' ``p_mean`` at *t*. Until
-    :data:`MIN_RESOLVED` forecasts have resolved, the members weigh equally. ``p_low`` and
-    ``p_high`` are empty (a point forecast, as the baselines).
+    :data:`MIN_RESOLVED` forecasts have resolved, the members weigh equally.
+
+    ``p_low`` and ``p_high``: when ``forecasts`` carries each member's posterior quantiles of P
+    (column ``_q``: an array at the levels :data:`QUANTILES`, as :func:`backtest` keeps them),
+    the weighted mixture's interval, as in a run (:func:`~followon.evaluation.compare.
+    mixture_probabilities` with the quantiles as an evenly weighted sample of each member);
+    otherwise empty (a point forecast).
     """
     rows: list[dict[str, Any]] = []
     part = forecasts[forecasts["hypothesis"].isin(members)]
+    spread = "_q" in part.columns and part["_q"].notna().all()
     for (outcome, horizon_key), grp in part.groupby(["outcome", "horizon_days"], sort=False):
         horizon = int(str(horizon_key))
         p = grp.pivot_table(index="origin_date", columns="hypothesis", values="p_mean")
         p = p.reindex(columns=list(members)).dropna()
         observed = grp.groupby("origin_date")["observed"].first().reindex(p.index)
         trigger = grp.groupby("origin_date")["trigger"].first().reindex(p.index)
-        values = np.clip(p.to_numpy(dtype=float), 1e-9, 1 - 1e-9)
+        values_mean = p.to_numpy(dtype=float)
+        values = np.clip(values_mean, 1e-9, 1 - 1e-9)
+        qs = grp.set_index(["origin_date", "hypothesis"])["_q"] if spread else None
         y = observed.to_numpy(dtype=float)
         dates = p.index.to_numpy()
         for i, origin in enumerate(dates):
@@ -381,6 +400,16 @@ def combined_forecasts(forecasts: pd.DataFrame, members: Sequence[str]) -> pd.Da
                 w = stacking_weights(lpd)
             else:
                 w = np.full(len(members), 1 / len(members))
+            low = high = np.nan
+            if spread:
+                mix = mixture_probabilities(
+                    [np.asarray(qs[(pd.Timestamp(origin), m)])[:, None] for m in members],
+                    w,
+                    [1],
+                    p_means=[np.array([values_mean[i, k]]) for k in range(len(members))],
+                    ci_prob=ci_prob,
+                )
+                low, high = float(mix["p_low"].iloc[0]), float(mix["p_high"].iloc[0])
             rows.append(
                 {
                     "origin_date": pd.Timestamp(origin),
@@ -389,8 +418,8 @@ def combined_forecasts(forecasts: pd.DataFrame, members: Sequence[str]) -> pd.Da
                     "outcome": outcome,
                     "horizon_days": int(horizon),
                     "p_mean": float(w @ p.to_numpy(dtype=float)[i]),
-                    "p_low": np.nan,
-                    "p_high": np.nan,
+                    "p_low": low,
+                    "p_high": high,
                     "observed": y[i],
                 }
             )
@@ -552,7 +581,7 @@ def backtest(
     forecasts = pd.DataFrame(rows)
     members = [h.id for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
     if len(members) >= 2:
-        forecasts = pd.concat([forecasts, combined_forecasts(forecasts, members)])
+        forecasts = pd.concat([forecasts, combined_forecasts(forecasts, members, ci_prob=ci_prob)])
     order = {h: i for i, h in enumerate(dict.fromkeys(forecasts["hypothesis"]))}
     forecasts = forecasts.sort_values(
         ["origin_date", "outcome", "hypothesis", "horizon_days"],

@@ -206,6 +206,9 @@ class HazardModel(ABC):
     min_trigger_windows: ClassVar[int] = 0
     fits_own_excitation: ClassVar[bool] = False
     savage_dickey: ClassVar[bool] = False
+    multi_outcome: ClassVar[bool] = False
+    """Several outcomes can be fitted at once under this model's covariates and priors (a
+    scenario's ``joint`` section): see :func:`followon.hazard.registry.multi_outcome_model`."""
     mcmc_methods: ClassVar[tuple[str, ...]] = ()
     """Methods whose draws are MCMC chains: these go through the convergence gate."""
 

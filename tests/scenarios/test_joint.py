@@ -332,7 +332,9 @@ def test_combined_joint_forecast_and_results_folder(
     np.testing.assert_allclose(written["p_mean"], t["p_mean"])
     assert (out / "joint_parameters.csv").is_file()
     assert {p.name for p in (out / "figures").glob("first_action*")} == {
-        f"first_action_{h}.{ext}" for h in ("steady", "plenum", "combined") for ext in ("pdf", "png")
+        f"first_action_{h}.{ext}"
+        for h in ("steady", "plenum", "combined")
+        for ext in ("pdf", "png")
     }
     report = (out / "report.md").read_text()
     assert "## Several actions: any of them, and which comes first" in report

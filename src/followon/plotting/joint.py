@@ -17,7 +17,9 @@ __all__ = ["plot_first_action"]
 TIE_COLOUR = "0.6"
 
 
-def plot_first_action(result: Any, hypothesis: str | None = None, *, ax: Axes | None = None) -> Axes:
+def plot_first_action(
+    result: Any, hypothesis: str | None = None, *, ax: Axes | None = None
+) -> Axes:
     """Which action comes first: stacked cumulative incidence curves, days 1 … longest horizon.
 
     Each band is P(that outcome is the first action by day H) (posterior mean), stacked in the
@@ -83,5 +85,5 @@ def plot_first_action(result: Any, hypothesis: str | None = None, *, ax: Axes | 
     ax.set_xlabel(f"days after {result.origin:%d %b %Y}")
     ax.set_ylabel("P(first action by day H)")
     ax.set_title(f"{hypothesis}: top of the stack = P(any)", loc="left")
-    ax.legend(loc="upper left")
+    ax.legend(loc="center right")
     return ax

@@ -72,9 +72,7 @@ def joint_section(result: Any) -> list[str]:
         ["hypothesis", "quantity", "outcome"], sort=False
     ):
         what = outcome if quantity == "first" else quantity
-        lines.append(
-            f"| {hyp} | {what} | " + " | ".join(_cell(r) for r in g.itertuples()) + " |"
-        )
+        lines.append(f"| {hyp} | {what} | " + " | ".join(_cell(r) for r in g.itertuples()) + " |")
     first = parts[parts["hypothesis"] == parts["hypothesis"].iloc[0]]
     seen = first[(first["observed"] == 1) & (first["quantity"] != "none")]
     if len(seen):

@@ -455,6 +455,4 @@ def check_scenario(
                         "compare.block_days so that every block starts after the first such event."
                     ) from None
     joint = plan_joint(scenario, events, tables, as_of)
-    return ScenarioPlan(
-        events, data_sha, origin, hypothetical, trigger_desc, tables, blocks, joint
-    )
+    return ScenarioPlan(events, data_sha, origin, hypothetical, trigger_desc, tables, blocks, joint)

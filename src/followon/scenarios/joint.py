@@ -2,12 +2,14 @@ r"""A scenario's joint question: several outcomes in one fit — P(any) and whic
 
 The ``joint`` section names outcomes and hypotheses; each named hypothesis is fitted once over
 those outcomes by the model the registry gives for it
-(:func:`~followon.hazard.registry.multi_outcome_model`: :class:`~followon.hazard.MultiActionHazard`,
-each covariate's effect pooled across the outcomes). Every outcome is censored at the earliest
-``observed_until`` among them (:func:`~followon.scenarios.build.plan_joint`).
+(:func:`~followon.hazard.registry.multi_outcome_model`:
+:class:`~followon.hazard.MultiActionHazard`, each covariate's effect pooled across the
+outcomes). Every outcome is censored at the earliest ``observed_until`` among them
+(:func:`~followon.scenarios.build.plan_joint`).
 
 Per hypothesis and horizon *H*, from the fitted daily hazards :math:`\lambda_{o,h}` of each
-posterior draw (closed forms, no simulation; :func:`~followon.hazard.multi.first_action_probabilities`):
+posterior draw (closed forms, no simulation:
+:func:`~followon.hazard.multi.first_action_probabilities`):
 
 - ``any``: :math:`1 - \exp(-\sum_o \Lambda_o(H))`;
 - ``first`` of outcome *o*: *o*'s first day strictly before every other outcome's, within *H*;
@@ -144,7 +146,7 @@ def joint_observed(
     observed_until: pd.Timestamp,
     horizon: int,
 ) -> dict[tuple[str, str], float]:
-    """What happened within ``horizon`` days: 1/0 per quantity, NaN while the window is open.
+    """Return what happened within ``horizon`` days: 1/0 per quantity, NaN if still open.
 
     ``first_days``: each outcome's first event day after the origin, on or before
     ``observed_until`` (None if none).
@@ -249,17 +251,17 @@ def _combined(
     for key in per_h[ids[0]]:
         m = _mixture([per_h[h][key] for h in ids], w).set_index("horizon_days")
         for h in horizons:
-            r = m.loc[h]
+            r = m.loc[h].astype(float).to_dict()
             rows.append(
                 {
                     "hypothesis": COMBINED,
                     "quantity": key[0],
                     "outcome": key[1],
                     "horizon_days": h,
-                    "p_mean": float(r["p_mean"]),
-                    "p_low": float(r["p_low"]),
-                    "p_high": float(r["p_high"]),
-                    "p_median": float(r["p_median"]),
+                    "p_mean": r["p_mean"],
+                    "p_low": r["p_low"],
+                    "p_high": r["p_high"],
+                    "p_median": r["p_median"],
                     "observed": observed[h][key],
                 }
             )
@@ -314,9 +316,7 @@ def _joint_weights(
 def _overlap_notes(plan: JointPlan, hypothesis: str) -> list[str]:
     """Name pairs of outcomes that mostly fall on the same days (e.g. ICBM within any missile)."""
     tables = plan.tables[hypothesis]
-    days = {
-        o: set(t.data.loc[t.data["events"] > 0, "date"]) for o, t in tables.items()
-    }
+    days = {o: set(t.data.loc[t.data["events"] > 0, "date"]) for o, t in tables.items()}
     notes = []
     for x, y in itertools.combinations(plan.outcomes, 2):
         a, b = (x, y) if len(days[x]) <= len(days[y]) else (y, x)

@@ -465,7 +465,7 @@ def run_scenario(
             fit=_fit,
             lfo_scores=lfo_scores,
         )
-        diags += joint.diagnostics.to_dict("records")
+        diags += [{str(k): v for k, v in r.items()} for r in joint.diagnostics.to_dict("records")]
     forecast = pd.concat(forecasts, ignore_index=True)
     first_table = next(iter(models.values())).table_
     first_hypothesis = scenario.hypotheses[0].id

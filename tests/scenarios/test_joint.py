@@ -18,6 +18,7 @@ from followon.cli import main
 from followon.errors import ScenarioError
 from followon.evaluation import compare
 from followon.hazard import multi
+from followon.plotting import plot_first_action
 from followon.scenarios.build import check_scenario
 from followon.scenarios.joint import first_action_draws, joint_observed
 from tests.scenarios.test_scenarios import write
@@ -383,3 +384,12 @@ def test_backtest_scores_p_any_from_the_per_outcome_forecasts(tmp_path: Path) ->
     )
     scores = result.scores
     assert label in set(scores["outcome"])
+
+
+def test_first_action_figure_names_a_bad_hypothesis(joint_result: fo.ScenarioResult) -> None:
+    with pytest.raises(fo.ModelError) as info:
+        plot_first_action(joint_result, "plenm")
+    assert str(info.value) == (
+        "no joint hypothesis 'plenm' (did you mean 'plenum'?); the joint question has steady, "
+        "plenum, combined."
+    )

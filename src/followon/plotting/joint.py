@@ -8,8 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from followon.errors import ModelError
-from followon.plotting.figures import _pick  # one "no such ... did you mean" for all figures
+from followon.errors import ModelError, did_you_mean
 from followon.plotting.style import OKABE_ITO, STYLES
 
 __all__ = ["plot_first_action"]
@@ -40,7 +39,12 @@ def plot_first_action(
     curves = joint.curves
     names = list(curves["hypothesis"].unique())
     default = "combined" if "combined" in names else names[0]
-    hypothesis = _pick(names, hypothesis if hypothesis is not None else default, "hypothesis")
+    hypothesis = default if hypothesis is None else hypothesis
+    if hypothesis not in names:
+        raise ModelError(
+            f"no joint hypothesis '{hypothesis}'{did_you_mean(hypothesis, names)}; the joint "
+            f"question has {', '.join(names)}."
+        )
     if ax is None:
         _, ax = plt.subplots()
     sub = curves[curves["hypothesis"] == hypothesis]

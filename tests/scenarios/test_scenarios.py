@@ -14,7 +14,7 @@ import pytest
 import followon as fo
 from followon.cli import main
 from followon.errors import ScenarioError
-from followon.scenarios import stacking_weights
+from followon.scenarios import runner, stacking_weights
 from tests.conftest import REPO
 
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -62,7 +62,7 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "horizon_days: [60, 30]",
             "horizon_days: unknown key 'horizon_days' (did you mean 'horizons_days'?); allowed: name, "
             "question, as_of, data, trigger, outcomes, horizons_days, hypotheses, what_if, compare, "
-            "sampling (and 1 more problem).",
+            "sampling, joint (and 1 more problem).",
         ),
         (
             "cut_days: [0, 30, 60]",
@@ -376,8 +376,18 @@ def test_stacking_weights() -> None:
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::followon.errors.ConvergenceWarning")  # quick: in diagnostics
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
-def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None:
+def test_shipped_scenarios_run_in_quick_mode(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / path.stem
+    kept: dict = {}
+    real_run_joint = runner.run_joint
+
+    def keep(*args, **kwargs):  # the joint fits, to check joint.csv against their hazards
+        kept.update(origin=args[3], trigger=args[4], result=real_run_joint(*args, **kwargs))
+        return kept["result"]
+
+    monkeypatch.setattr(runner, "run_joint", keep)
     assert main(["run", str(path), "--out", str(out), "--quick", "--no-models"]) == 0
     forecast = pd.read_csv(out / "forecast.csv")
     scenario = fo.load_scenario(path)
@@ -390,6 +400,14 @@ def test_shipped_scenarios_run_in_quick_mode(path: Path, tmp_path: Path) -> None
     for _, group in comparison.groupby("outcome"):
         assert group["weight"].sum() == pytest.approx(1.0)
     assert (out / "report.md").read_text().startswith(f"# {scenario.name}")
+    if scenario.joint is not None:
+        from tests.scenarios.test_joint import assert_matches_the_fitted_hazards
+
+        joint = pd.read_csv(out / "joint.csv", keep_default_na=False, na_values=[""])
+        assert set(joint["hypothesis"]) == {*scenario.joint.hypotheses, "combined"}
+        for h, model in kept["result"].models.items():
+            assert_matches_the_fitted_hazards(joint, model, h, kept["origin"], kept["trigger"])
+        assert (out / "figures" / "first_action_combined.pdf").is_file()
 
 
 def test_savage_dickey_matches_the_closed_form_for_an_exact_fit(

@@ -209,6 +209,9 @@ class HazardModel(ABC):
     takes_covariates: ClassVar[bool] = True
     """False for models that read only the trigger (a scenario's ``background`` is refused)."""
     savage_dickey: ClassVar[bool] = False
+    multi_outcome: ClassVar[bool] = False
+    """Several outcomes can be fitted at once under this model's covariates and priors (a
+    scenario's ``joint`` section): see :func:`followon.hazard.registry.multi_outcome_model`."""
     mcmc_methods: ClassVar[tuple[str, ...]] = ()
     """Methods whose draws are MCMC chains: these go through the convergence gate."""
 

@@ -279,6 +279,7 @@ class HawkesHazard(PiecewiseHazard):
     options = ("branching_prior", "decay_median", "decay_sd_log")
     fits_own_excitation = True
     savage_dickey = False
+    multi_outcome = False  # its fitted self-excitation is not in MultiActionHazard
     mcmc_methods: ClassVar[tuple[str, ...]] = ("metropolis",)
 
     @classmethod

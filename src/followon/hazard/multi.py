@@ -75,13 +75,18 @@ class _MultiPrepared:
     sd: np.ndarray
 
 
-def first_action_probabilities(hazards: np.ndarray) -> dict[str, np.ndarray]:
+def first_action_probabilities(
+    hazards: np.ndarray, *, by_day: bool = False
+) -> dict[str, np.ndarray]:
     r"""P(each outcome is the first action), P(tie), P(none) per draw, in closed form.
 
     Parameters
     ----------
     hazards : ndarray, shape (outcomes, draws, days)
         Daily hazards :math:`\lambda_{o,h}` on days 1 … H after the origin.
+    by_day : bool
+        Return every horizon 1 … H at once (a trailing ``days`` axis: the cumulative incidence
+        of each kind of first action), not only H.
 
     Returns
     -------
@@ -89,7 +94,7 @@ def first_action_probabilities(hazards: np.ndarray) -> dict[str, np.ndarray]:
         ``first`` (outcomes, draws): P(*o*'s first day is strictly before every other
         outcome's, within H); ``tie`` (draws): P(the first action day within H has two or more
         outcomes); ``none`` (draws): P(no outcome within H). They sum to one per draw (see the
-        module docstring for the formulae).
+        module docstring for the formulae), at every horizon with ``by_day``.
     """
     lam = np.asarray(hazards, dtype=float)
     if lam.ndim != 3 or lam.shape[2] < 1:
@@ -99,8 +104,12 @@ def first_action_probabilities(hazards: np.ndarray) -> dict[str, np.ndarray]:
     before = np.exp(-np.concatenate([np.zeros((len(total), 1)), cum[:, :-1]], axis=1))
     q = -np.expm1(-lam)  # P(o on day h)
     alone = q * np.exp(-(total[None] - lam))  # o on day h, no other outcome that day
-    first = (before[None] * alone).sum(axis=2)
     any_day = -np.expm1(-total)
+    if by_day:
+        first = np.cumsum(before[None] * alone, axis=2)
+        tie = np.cumsum(before * (any_day - alone.sum(axis=0)), axis=1)
+        return {"first": first, "tie": np.clip(tie, 0.0, None), "none": np.exp(-cum)}
+    first = (before[None] * alone).sum(axis=2)
     tie = (before * (any_day - alone.sum(axis=0))).sum(axis=1)
     none = np.exp(-cum[:, -1])
     return {"first": first, "tie": np.clip(tie, 0.0, None), "none": none}
@@ -400,6 +409,17 @@ class MultiActionHazard:
             sd=sd,
         )
 
+    def validate(self, tables: Mapping[str, ExposureTable]) -> MultiActionHazard:
+        """Check tables and parameters as :meth:`fit` does, without building or sampling.
+
+        Raises
+        ------
+        ModelError
+            As :meth:`fit`.
+        """
+        self._prepare(tables)
+        return self
+
     def build_model(self, tables: Mapping[str, ExposureTable]) -> Any:
         """Return the PyMC model :meth:`fit` samples, without sampling.
 
@@ -502,6 +522,21 @@ class MultiActionHazard:
             view.diagnostics_ = view._diagnose()
         self._views[outcome] = view
         return view
+
+    def daily_hazards(
+        self,
+        trigger_date: str | pd.Timestamp | None,
+        n_days: int,
+        *,
+        trigger: Mapping[str, Any] | pd.DataFrame | None = None,
+        future_events: pd.DataFrame | None = None,
+    ) -> tuple[pd.Timestamp, np.ndarray]:
+        """Return the origin and the daily hazards (outcomes, draws, days 1 … ``n_days``).
+
+        Each outcome's hazards are its :meth:`per_outcome` view's, on the same draws; feed them
+        to :func:`first_action_probabilities` or sum them for P(any).
+        """
+        return self._cumhaz_all(trigger_date, n_days, trigger, future_events)
 
     def _cumhaz_all(
         self,

@@ -132,6 +132,8 @@ class PiecewiseHazard(HazardModel):
     name = "piecewise"
     samplers: ClassVar[tuple[str, ...]] = SAMPLERS
     savage_dickey = True
+    multi_outcome = True  # MultiActionHazard is this model over several outcomes (subclasses:
+    # say False unless MultiActionHazard fits their own structure too)
     mcmc_methods: ClassVar[tuple[str, ...]] = ("pymc", "nutpie", "numpyro")
 
     # ------------------------------------------------------------------ parameters

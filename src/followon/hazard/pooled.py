@@ -199,6 +199,7 @@ class PooledHazard(PiecewiseHazard):
     options = ("pooling_sd", "instance_effects", "instance_sd")
     min_trigger_windows = 2
     savage_dickey = False
+    multi_outcome = False  # its pooling across trigger types is not MultiActionHazard's
     mcmc_methods: ClassVar[tuple[str, ...]] = ("pymc", "nutpie", "numpyro")
 
     @classmethod

@@ -10,11 +10,12 @@ from __future__ import annotations
 from followon.errors import ModelError, did_you_mean
 from followon.hazard.base import HazardModel
 from followon.hazard.hawkes import HawkesHazard
+from followon.hazard.multi import MultiActionHazard
 from followon.hazard.piecewise import PiecewiseHazard
 from followon.hazard.pooled import PooledHazard
 from followon.hazard.survival import LogLogisticTTE, WeibullTTE
 
-__all__ = ["MODELS", "get_model", "register_model", "unregister_model"]
+__all__ = ["MODELS", "get_model", "multi_outcome_model", "register_model", "unregister_model"]
 
 MODELS: dict[str, type[HazardModel]] = {
     cls.name: cls
@@ -67,3 +68,25 @@ def register_model(cls: type[HazardModel], *, replace: bool = False) -> type[Haz
 def unregister_model(name: str) -> None:
     """Remove a registered model (e.g. a test's toy model); unknown names are ignored."""
     MODELS.pop(name, None)
+
+
+def multi_outcome_model(name: str) -> type[MultiActionHazard]:
+    """Return the class that fits model ``name`` over several outcomes in one fit.
+
+    Models whose class says ``multi_outcome = True`` (their log-linear daily hazard and Gamma
+    baseline are :class:`MultiActionHazard`'s, outcome by outcome) are fitted jointly by
+    :class:`MultiActionHazard`, each covariate's effect pooled across the outcomes.
+
+    Raises
+    ------
+    ModelError
+        For a name not registered, or a model that cannot fit several outcomes at once.
+    """
+    cls = get_model(name)
+    if not cls.multi_outcome:
+        able = [n for n, c in MODELS.items() if c.multi_outcome]
+        raise ModelError(
+            f"the {name} model cannot fit several outcomes at once; models that can: "
+            f"{', '.join(able) or 'none'}."
+        )
+    return MultiActionHazard

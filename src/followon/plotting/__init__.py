@@ -7,6 +7,7 @@ from followon.plotting.figures import (
     plot_hazard_ratios,
     save_figures,
 )
+from followon.plotting.joint import plot_first_action
 from followon.plotting.reliability import plot_reliability
 from followon.plotting.sbc import plot_sbc_ecdf
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
@@ -16,6 +17,7 @@ __all__ = [
     "OKABE_ITO",
     "paper_style",
     "plot_comparison",
+    "plot_first_action",
     "plot_forecast",
     "plot_hazard",
     "plot_hazard_ratios",

@@ -335,7 +335,8 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
 
     One timeline of the scenario (double column, when the result keeps its events), then per
     outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios and
-    comparison (single column).
+    comparison (single column); with a joint question, the first-action figure of each joint
+    hypothesis and of ``combined`` (:func:`~followon.plotting.joint.plot_first_action`).
     """
     from followon.plotting.style import paper_style, save_figure
     from followon.plotting.timeline import plot_scenario_timeline
@@ -361,6 +362,16 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
                 fig, ax = plt.subplots()
                 fn(result, outcome, ax=ax)
                 paths += save_figure(fig, Path(folder) / f"{name}_{outcome}")
+                plt.close(fig)
+    joint = getattr(result, "joint", None)
+    if joint is not None:
+        from followon.plotting.joint import plot_first_action
+
+        for hyp in joint.curves["hypothesis"].unique():
+            with paper_style("single"):
+                fig, ax = plt.subplots()
+                plot_first_action(result, str(hyp), ax=ax)
+                paths += save_figure(fig, Path(folder) / f"first_action_{hyp}")
                 plt.close(fig)
     return paths
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from followon._io import atomic_folder
 from followon._version import __version__
+from followon.reports.joint import joint_section
 from followon.scenarios.runner import ScenarioResult
 
 __all__ = ["render_report", "write_results"]
@@ -56,6 +57,21 @@ def _record(result: ScenarioResult) -> dict[str, Any]:
         "run_date": result.meta.get("run_date"),
         "overlay": result.meta.get("overlay", []),
         "notes": result.meta.get("notes", []),
+        **(
+            {
+                "joint": {
+                    "outcomes": result.joint.outcomes,
+                    "observed_until": f"{result.joint.observed_until:%Y-%m-%d}",
+                    "rows": [
+                        {k: _clean(v) for k, v in r.items()}
+                        for r in result.joint.table.to_dict("records")
+                    ],
+                    "notes": result.joint.notes,
+                }
+            }
+            if result.joint is not None
+            else {}
+        ),
     }
 
 
@@ -224,6 +240,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
                 + ".",
             ]
         lines.append("")
+    lines += joint_section(result)
     if len(result.forecast["what_if"].unique()) > 1:
         lines += ["## What-if forecasts", "", "See `forecast.csv` (column `what_if`).", ""]
     lines += ["## Which explanation fits best", ""]
@@ -302,7 +319,8 @@ def write_results(
     """Write the results folder ``out_dir`` atomically and return its path.
 
     Files: ``forecast.csv``, ``comparison.csv``, ``curves.csv``, ``hazard_curves.csv``,
-    ``diagnostics.csv``, ``bayes_factors.csv``, ``parameters.csv``, ``forecast.json``,
+    ``diagnostics.csv``, ``bayes_factors.csv``, ``parameters.csv``, ``forecast.json``, with a
+    joint question ``joint.csv``, ``joint_curves.csv`` and ``joint_parameters.csv``,
     ``report.md``, ``scenario.yaml`` (a copy), ``figures/*.pdf|png``, ``models/*.nc`` and the
     marker ``.followon-results``. Everything is written to a temporary sibling folder first and
     moved into place at the end, so a failure leaves no half-written folder (and an existing
@@ -328,6 +346,10 @@ def write_results(
         result.diagnostics.to_csv(tmp / "diagnostics.csv", index=False)
         result.bayes_factors.to_csv(tmp / "bayes_factors.csv", index=False)
         result.parameters.to_csv(tmp / "parameters.csv", index=False)
+        if result.joint is not None:
+            result.joint.table.to_csv(tmp / "joint.csv", index=False)
+            result.joint.curves.to_csv(tmp / "joint_curves.csv", index=False)
+            result.joint.parameters.to_csv(tmp / "joint_parameters.csv", index=False)
         (tmp / "forecast.json").write_text(
             json.dumps(_record(result), indent=2) + "\n", encoding="utf-8"
         )

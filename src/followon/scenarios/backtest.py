@@ -23,6 +23,17 @@ Baselines (always scored beside the hypotheses)
   finite — :mod:`followon.hazard.glm`) and used as a plug-in forecast: the non-Bayesian model a
   user would reach for. Baselines have no interval (``p_low``, ``p_high`` empty).
 
+Joint question
+--------------
+With a ``joint`` section, every hypothesis and baseline also forecasts P(at least one of the
+joint outcomes within *H*) (outcome ``any:<o1>+<o2>+...``): the backtest fits each outcome
+separately, so their posteriors are independent and
+:math:`P(\text{any}) = 1 - \prod_o (1 - \bar p_o)` exactly from the per-outcome means (a point
+forecast: no interval). It resolves to 1 when any outcome happened in the window, 0 when every
+window closed quiet, and is censored otherwise; ``combined`` covers it like any other outcome.
+The joint (pooled) fit itself is not backtested: it has no fast path and its NUTS refits at
+every origin would take hours.
+
 Speed
 -----
 Each hypothesis' daily table is built once, on the whole record, and cut at each origin (every
@@ -61,6 +72,7 @@ from followon.hazard import get_model
 from followon.hazard.glm import poisson_mode
 from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
 from followon.scenarios.display import backtest_html, backtest_repr
+from followon.scenarios.joint import joint_label
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = [
@@ -70,6 +82,7 @@ __all__ = [
     "backtest_origins",
     "combined_forecasts",
     "fast_model",
+    "joint_any_forecasts",
     "rate_probability",
 ]
 
@@ -426,6 +439,31 @@ def combined_forecasts(
     return pd.DataFrame(rows)
 
 
+def joint_any_forecasts(forecasts: pd.DataFrame, outcomes: Sequence[str]) -> pd.DataFrame:
+    r"""Return P(any of ``outcomes`` within H) rows from per-outcome forecasts of separate fits.
+
+    Per origin, hypothesis and horizon that forecast every outcome: :math:`1 - \prod_o (1 -
+    p_o)` (exact for separately fitted outcomes, whose posteriors are independent), ``observed``
+    1 if any outcome happened, 0 if every window closed quiet, NaN otherwise; no interval.
+    Outcome: :func:`~followon.scenarios.joint.joint_label`.
+    """
+    part = forecasts[forecasts["outcome"].isin(outcomes)]
+    keys = ["origin_date", "trigger", "hypothesis", "horizon_days"]
+    if part.empty:
+        return pd.DataFrame(columns=list(BACKTEST_COLUMNS))
+    grouped = part.groupby(keys, sort=False)
+    complete = grouped["outcome"].nunique() == len(outcomes)
+    quiet = grouped["p_mean"].agg(lambda p: float(np.prod(1.0 - p.to_numpy(dtype=float))))
+    seen = grouped["observed"].agg(
+        lambda y: 1.0 if (y == 1).any() else (0.0 if (y == 0).all() else np.nan)
+    )
+    out = pd.DataFrame({"p_mean": 1.0 - quiet, "observed": seen})[complete].reset_index()
+    out["outcome"] = joint_label(list(outcomes))
+    out["p_low"] = np.nan
+    out["p_high"] = np.nan
+    return out[list(BACKTEST_COLUMNS)]
+
+
 def _point_rows(
     origin: pd.Timestamp,
     trigger: str,
@@ -579,6 +617,11 @@ def backtest(
     workers = n_jobs if n_jobs is not None else (os.cpu_count() or 1)
     rows = _execute(job, items, executor, workers, progressbar)
     forecasts = pd.DataFrame(rows)
+    if scenario.joint is not None:
+        forecasts = pd.concat(
+            [forecasts, joint_any_forecasts(forecasts, scenario.joint.outcomes)],
+            ignore_index=True,
+        )
     members = [h.id for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
     if len(members) >= 2:
         forecasts = pd.concat([forecasts, combined_forecasts(forecasts, members, ci_prob=ci_prob)])

@@ -30,7 +30,9 @@ from followon.exposure import (
     TriggerWindows,
     build_exposure,
 )
-from followon.hazard import HazardModel, get_model
+from followon.hazard import HazardModel, MultiActionHazard, get_model
+from followon.hazard.pooled import POOLED_SAMPLERS
+from followon.hazard.registry import multi_outcome_model
 from followon.scenarios.safe_yaml import clip, clip_words
 from followon.scenarios.schema import LAST_DAY, HypothesisSpec, Scenario
 
@@ -38,6 +40,7 @@ QUICK_ORIGINS = 2
 """Leave-future-out blocks in quick mode (at most)."""
 
 __all__ = [
+    "JointPlan",
     "ScenarioPlan",
     "add_event",
     "check_scenario",
@@ -45,9 +48,11 @@ __all__ = [
     "fit_location",
     "hypothesis_model",
     "hypothesis_table",
+    "joint_model",
     "lfo_block_starts",
     "load_scenario_events",
     "model_class",
+    "plan_joint",
     "resolve_trigger",
 ]
 
@@ -184,9 +189,15 @@ def hypothesis_table(
     *,
     as_of: pd.Timestamp,
     require_events: bool = True,
+    observed_until: pd.Timestamp | None = None,
 ) -> ExposureTable:
-    """Build the exposure table of one hypothesis and outcome; errors name the file and keys."""
-    observed_until = scenario.data.observed_until
+    """Build the exposure table of one hypothesis and outcome; errors name the file and keys.
+
+    ``observed_until`` overrides ``data.observed_until`` (the joint fit censors every outcome
+    at the earliest).
+    """
+    if observed_until is None and scenario.data.observed_until is not None:
+        observed_until = pd.Timestamp(str(scenario.data.observed_until))
     try:
         return build_exposure(
             events,
@@ -194,7 +205,7 @@ def hypothesis_table(
             start=f"{scenario.data.start}",
             as_of=as_of,
             covariates=covariates_from_spec(h, scenario),
-            observed_until=None if observed_until is None else pd.Timestamp(str(observed_until)),
+            observed_until=observed_until,
             require_events=require_events,
         )
     except DataError as exc:
@@ -240,6 +251,92 @@ def _stale(scenario: Scenario, outcome: Outcome, observed_until: pd.Timestamp) -
     )
 
 
+def joint_model(h: HypothesisSpec) -> MultiActionHazard:
+    """Return the model that fits hypothesis ``h`` over several outcomes at once, unfitted.
+
+    Its priors are the hypothesis' (``baseline_shape``, ``beta_sd``, ``beta_priors``); its
+    sampler is the hypothesis' when :class:`~followon.hazard.MultiActionHazard` has it, else
+    ``auto`` (the exact and Laplace paths are single-outcome only).
+
+    Raises
+    ------
+    ModelError
+        The hypothesis' model cannot fit several outcomes at once.
+    """
+    cls = multi_outcome_model(h.model)
+    p = h.priors
+    return cls(
+        baseline_shape=p.baseline_shape,
+        beta_sd=p.beta_sd,
+        beta_priors=dict(p.beta_priors) or None,
+        sampler=h.sampler if h.sampler in POOLED_SAMPLERS else "auto",
+    )
+
+
+@dataclass
+class JointPlan:
+    """The joint question's tables: every outcome censored at the earliest ``observed_until``.
+
+    Attributes
+    ----------
+    outcomes : list of str
+    tables : dict
+        ``hypothesis id → {outcome id → ExposureTable}``.
+    observed_until : Timestamp
+        The earliest of the outcomes' ``observed_until``.
+    censored : dict
+        ``outcome id → its own observed_until`` for the outcomes cut back to the earliest.
+    """
+
+    outcomes: list[str]
+    tables: dict[str, dict[str, ExposureTable]]
+    observed_until: pd.Timestamp
+    censored: dict[str, pd.Timestamp]
+
+
+def plan_joint(
+    scenario: Scenario,
+    events: pd.DataFrame,
+    tables: dict[tuple[str, str], ExposureTable],
+    as_of: pd.Timestamp,
+) -> JointPlan | None:
+    """Build (and check) the joint fit's tables from the single-outcome ones.
+
+    Raises
+    ------
+    ScenarioError
+        A joint fit the model refuses, naming ``joint.hypotheses[i]``.
+    """
+    joint = scenario.joint
+    if joint is None:
+        return None
+    first_h = joint.hypotheses[0]
+    own = {o: tables[(o, first_h)].observed_until for o in joint.outcomes}
+    earliest = min(own.values())
+    specs = {o.id: o for o in scenario.outcomes}
+    hyps = {h.id: h for h in scenario.hypotheses}
+    out: dict[str, dict[str, ExposureTable]] = {}
+    for i, h_id in enumerate(joint.hypotheses):
+        h = hyps[h_id]
+        out[h_id] = {
+            o: tables[(o, h_id)]
+            if own[o] == earliest
+            else hypothesis_table(
+                scenario, events, specs[o].build(), h, as_of=as_of, observed_until=earliest
+            )
+            for o in joint.outcomes
+        }
+        try:
+            joint_model(h).validate(out[h_id])
+        except ModelError as exc:
+            raise ScenarioError(
+                f"{scenario.source_path}: joint.hypotheses[{i}]: hypothesis '{h_id}': "
+                f"{clip_words(str(exc))}"
+            ) from None
+    censored = {o: d for o, d in own.items() if d > earliest}
+    return JointPlan(list(joint.outcomes), out, earliest, censored)
+
+
 @dataclass
 class ScenarioPlan:
     """What :func:`check_scenario` prepared: everything a run needs short of fitting.
@@ -262,6 +359,8 @@ class ScenarioPlan:
         ``(outcome id, hypothesis id) → ExposureTable`` of the main fits.
     blocks : dict
         ``outcome id → leave-future-out block starts`` (empty with ``psis-loo``).
+    joint : JointPlan or None
+        The joint question's tables (:func:`plan_joint`), when the scenario has one.
     """
 
     events: pd.DataFrame
@@ -271,6 +370,7 @@ class ScenarioPlan:
     trigger: dict[str, Any]
     tables: dict[tuple[str, str], ExposureTable]
     blocks: dict[str, list[pd.Timestamp]]
+    joint: JointPlan | None = None
 
 
 def fit_location(scenario: Scenario, outcome: Outcome, h: HypothesisSpec) -> str:
@@ -398,4 +498,5 @@ def check_scenario(
                         f"{clip_words(str(exc)).rstrip('.')}. Lower compare.origins or "
                         "compare.block_days so that every block starts after the first such event."
                     ) from None
-    return ScenarioPlan(events, data_sha, origin, hypothetical, trigger_desc, tables, blocks)
+    joint = plan_joint(scenario, events, tables, as_of)
+    return ScenarioPlan(events, data_sha, origin, hypothetical, trigger_desc, tables, blocks, joint)

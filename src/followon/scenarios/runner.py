@@ -46,6 +46,7 @@ from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
 from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
 from followon.scenarios.display import scenario_html, scenario_repr
+from followon.scenarios.joint import JointResult, run_joint
 from followon.scenarios.live import (
     forecast_window,
     live_forecast,
@@ -92,6 +93,9 @@ class ScenarioResult:
         ``ratio_mean, ratio_low, ratio_high`` (90%), for figures.
     events : DataFrame or None
         The event history the scenario was run on, for the timeline figure.
+    joint : JointResult or None
+        The scenario's joint question (P(any), which comes first; :mod:`followon.scenarios.joint`),
+        when it has a ``joint`` section; its fits' diagnostics are also in ``diagnostics``.
     parameters : DataFrame
         Every fit's :meth:`~followon.HazardModel.summary` (90% intervals): ``outcome,
         hypothesis, parameter, kind, mean, median, low, high, p_gt_1``; figures read hazard
@@ -113,6 +117,7 @@ class ScenarioResult:
     hazard_curves: pd.DataFrame = field(default_factory=pd.DataFrame)
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
     events: pd.DataFrame | None = None
+    joint: JointResult | None = None
 
     def __repr__(self) -> str:
         """Two lines: the scenario and its headline forecast (not every field)."""
@@ -331,6 +336,7 @@ def run_scenario(
     base_rates: dict[str, float] = {}
     first_days: dict[str, int | None] = {}
     models: dict[tuple[str, str], Any] = {}
+    lfo_scores: dict[str, tuple[np.ndarray, list[str], list[str]]] = {}
     for o_spec in scenario.outcomes:
         outcome = o_spec.build()
         tables: dict[str, ExposureTable] = {}
@@ -428,6 +434,7 @@ def run_scenario(
                 lpd, [h.id for h in comparable], weights=scenario.compare.weights
             )
             comp["blocks"] = ", ".join(blocks)
+            lfo_scores[o_spec.id] = (lpd, blocks, [h.id for h in comparable])
             for d in diags:
                 if d["outcome"] == o_spec.id:
                     d["lfo_refits_warned"] = refit_warnings.get(str(d["hypothesis"]), 0)
@@ -475,6 +482,19 @@ def run_scenario(
                 c_rows.insert(1, "outcome", o_spec.id)
                 c_rows.insert(2, "what_if", what_if)
                 curves.append(c_rows[_CURVE_COLUMNS])
+    joint = None
+    if plan.joint is not None:
+        joint = run_joint(
+            scenario,
+            plan.joint,
+            events,
+            origin,
+            hypothetical,
+            sampling=sampling,
+            fit=_fit,
+            lfo_scores=lfo_scores,
+        )
+        diags += [{str(k): v for k, v in r.items()} for r in joint.diagnostics.to_dict("records")]
     forecast = pd.concat(forecasts, ignore_index=True)
     first_table = next(iter(models.values())).table_
     first_hypothesis = scenario.hypotheses[0].id
@@ -527,4 +547,5 @@ def run_scenario(
         else pd.DataFrame(columns=_HAZARD_COLUMNS),  # every window closed before as_of
         parameters=pd.concat(parameters, ignore_index=True),
         events=events,
+        joint=joint,
     )

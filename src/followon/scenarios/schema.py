@@ -41,7 +41,7 @@ from followon.scenarios.safe_yaml import (
     read_yaml,
 )
 
-__all__ = ["MODELS", "Scenario", "bundled_scenarios", "load_scenario"]
+__all__ = ["MODELS", "JointSpec", "Scenario", "bundled_scenarios", "check_joint", "load_scenario"]
 
 
 def __getattr__(name: str) -> Any:
@@ -522,6 +522,13 @@ class SamplingSpec(_Strict):
     random_seed: int | None = Field(None, ge=0, le=2**32 - 1)
 
 
+class JointSpec(_Strict):
+    """A joint question: several outcomes fitted at once (P(any), which comes first)."""
+
+    outcomes: list[str]
+    hypotheses: list[str]
+
+
 class Scenario(_Strict):
     """A validated scenario (see ``docs/scenarios.md``)."""
 
@@ -537,6 +544,7 @@ class Scenario(_Strict):
     what_if: list[WhatIfSpec] = Field(default_factory=list)
     compare: CompareSpec = CompareSpec()
     sampling: SamplingSpec = SamplingSpec()
+    joint: JointSpec | None = None
 
     source_path: str | None = Field(None, exclude=True)
     source_sha256: str | None = Field(None, exclude=True)
@@ -580,6 +588,61 @@ class Scenario(_Strict):
                 f"followon handles (dates run from {FIRST_DAY} to {LAST_DAY})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _joint_names(self) -> Scenario:
+        if self.joint is not None:
+            check_joint(self.joint, self.outcomes, self.hypotheses)
+        return self
+
+
+def check_joint(
+    joint: JointSpec, outcomes: list[OutcomeSpec], hypotheses: list[HypothesisSpec]
+) -> None:
+    """Check a ``joint`` section against the scenario's outcomes and hypotheses.
+
+    Raises
+    ------
+    ValueError
+        Naming the key (``joint.outcomes[1]``, ...) and what to change.
+    """
+    for key, names, items in (
+        ("outcomes", joint.outcomes, [o.id for o in outcomes]),
+        ("hypotheses", joint.hypotheses, [h.id for h in hypotheses]),
+    ):
+        need = 2 if key == "outcomes" else 1
+        if len(names) < need:
+            raise ValueError(
+                f"joint.{key}: name at least {_NUMBER_WORDS.get(need, 'one')} of the "
+                f"scenario's {key} ({', '.join(items)})"
+            )
+        seen: set[str] = set()
+        for i, name in enumerate(names):
+            if name not in items:
+                raise ValueError(
+                    f"joint.{key}[{i}]: no {key[:-1] if key == 'outcomes' else 'hypothesis'} "
+                    f"'{clip(name)}'{hint(name, items)}; the scenario's {key} are "
+                    f"{', '.join(items)}"
+                )
+            if name in seen:
+                raise ValueError(f"joint.{key}[{i}]: '{clip(name)}' is named twice")
+            seen.add(name)
+    by_id = {h.id: h for h in hypotheses}
+    able = [n for n, cls in MODELS.items() if cls.multi_outcome]
+    for i, name in enumerate(joint.hypotheses):
+        h = by_id[name]
+        if not MODELS[h.model].multi_outcome:
+            raise ValueError(
+                f"joint.hypotheses[{i}]: hypothesis '{name}' uses the {h.model} model, which "
+                f"cannot fit several outcomes at once; name hypotheses whose model can "
+                f"({', '.join(able)})"
+            )
+        if h.priors.baseline_mean is not None:
+            raise ValueError(
+                f"joint.hypotheses[{i}]: hypothesis '{name}' sets priors.baseline_mean, one "
+                "baseline rate for every outcome; the joint fit centres each outcome's baseline "
+                "on its own rate, so remove baseline_mean or leave this hypothesis out of joint"
+            )
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:

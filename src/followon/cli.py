@@ -312,6 +312,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         n_jobs=args.jobs,
         progressbar=not args.quiet,
         random_seed=args.seed,
+        placebo=args.placebo,
     )
     path = write_backtest(result, args.out, force=args.force)
     m = result.meta
@@ -377,6 +378,7 @@ _days_arg = _int_arg("a number of days", 1, 365 * 300)
 _year_arg = _int_arg("a year", int(FIRST_DATE[:4]), int(LAST_DATE[:4]))
 _MAX_JOBS = max(64, 4 * (os.cpu_count() or 1))
 _jobs_arg = _int_arg("a number of worker processes", 1, _MAX_JOBS)
+_placebo_arg = _int_arg("a number of placebo runs", 0, 10_000)
 
 
 _FORCE_HELP = (
@@ -499,6 +501,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", type=_jobs_arg, help=f"worker processes, 1 … {_MAX_JOBS} (default: all cores)"
     )
     p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
+    p.add_argument(
+        "--placebo",
+        type=_placebo_arg,
+        default=0,
+        help="N placebo runs per trigger hypothesis: its trigger events at random dates",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_backtest)
     # --debug is accepted after the subcommand too (`followon run s.yaml --debug`)

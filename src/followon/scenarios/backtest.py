@@ -511,6 +511,8 @@ def backtest(
         raise ScenarioError(f"unknown baseline '{bad[0]}'; choose from {', '.join(BASELINES)}.")
     if inference not in ("fast", "scenario"):
         raise ScenarioError(f"inference must be 'fast' or 'scenario', not '{inference}'.")
+    if isinstance(placebo, bool) or not isinstance(placebo, int | np.integer) or placebo < 0:
+        raise ScenarioError(f"placebo must be a whole number of replicates ≥ 0, not {placebo!r}.")
     data_sha = None
     if events is None:
         events, data_sha = load_scenario_events(scenario)
@@ -613,8 +615,6 @@ def _placebo(
     random_seed: int | None,
 ) -> Callable[[Executor | None, int, bool], tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]]:
     """Prepare the placebo runs of every trigger hypothesis; the returned call runs them."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
-        raise ScenarioError(f"placebo must be a whole number of replicates ≥ 0, not {n!r}.")
     outcome_types = {o.type for o in job.outcomes}
     chosen: list[HypothesisSpec] = []
     skipped: dict[str, str] = {}

@@ -99,7 +99,7 @@ def placebo_events(
         chosen = np.sort(rng.choice(days[free], size=n, replace=False))
         had_end = out.loc[move, "end_date"].notna().to_numpy()
         out.loc[move, "date"] = chosen
-        out.loc[move, "end_date"] = np.where(had_end, chosen + duration, np.datetime64("NaT"))
+        out.loc[move, "end_date"] = np.where(had_end, chosen + duration, np.datetime64("NaT", "ns"))
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 

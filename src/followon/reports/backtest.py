@@ -29,9 +29,13 @@ def _skill(r: Any, score: str) -> str:
     value, low, high = r.get(score), r.get(f"{score}_low"), r.get(f"{score}_high")
     if _missing(value):
         return "—"
-    text = f"{value:+.3f}"
+
+    def signed(x: float) -> str:
+        return f"{round(x, 3) + 0.0:+.3f}"  # + 0.0: no "−0.000"
+
+    text = signed(value)
     if not (_missing(low) or _missing(high)):
-        text += f" ({low:+.3f} … {high:+.3f})"
+        text += f" ({signed(low)} … {signed(high)})"
     return text.replace("-", "−")
 
 

@@ -298,6 +298,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         "inference": args.inference,
         "progressbar": not args.quiet,
         "random_seed": args.seed,
+        "placebo": args.placebo,
     }
     if args.dask is None:
         result = backtest(scenario, n_jobs=args.jobs, **kwargs)
@@ -428,6 +429,7 @@ def _address_arg(value: str) -> str:
 
 
 _jobs_arg = _int_arg("a number of worker processes", 1, _MAX_JOBS)
+_placebo_arg = _int_arg("a number of placebo runs", 0, 10_000)
 
 
 _FORCE_HELP = (
@@ -559,6 +561,12 @@ def build_parser() -> argparse.ArgumentParser:
         "local cluster of --jobs workers (needs pip install 'followon[dask]'; docs/dask.md)",
     )
     p.add_argument("--seed", type=_seed_arg, default=None, help="random seed (≥ 0)")
+    p.add_argument(
+        "--placebo",
+        type=_placebo_arg,
+        default=0,
+        help="N placebo runs per trigger hypothesis: its trigger events at random dates",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_backtest)
 

@@ -251,6 +251,7 @@ def test_cli_backtest(tmp_path: Path, events: pd.DataFrame, capsys: pytest.Captu
         ("--jobs", "0", "argument --jobs: '0' is not a number of worker processes: give a whole "),
         ("--seed", "-1", "argument --seed: '-1' is not a random seed: give a whole number from 0 "),
         ("--every-days", "0", "argument --every-days: '0' is not a number of days: give a "),
+        ("--placebo", "-1", "argument --placebo: '-1' is not a number of placebo runs: give a "),
     ]:
         with pytest.raises(SystemExit) as exc:
             main([*args, flag, value])

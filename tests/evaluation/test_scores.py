@@ -17,6 +17,7 @@ from followon.evaluation import (
     corp_decomposition,
     interval_coverage,
     log_score,
+    log_skill,
     pav,
     reliability_curve,
     score_table,
@@ -67,6 +68,19 @@ def test_log_score_by_hand_and_clipping() -> None:
     assert log_score([1.0, 0.0], [1, 0]) == pytest.approx(-math.log(1 - 1e-6))
     with pytest.raises(EvaluationError, match=r"^eps must be between 0 and 0.5, not 0.7\.$"):
         log_score([0.5], [1], eps=0.7)
+
+
+def test_log_skill() -> None:
+    y = [1, 0, 0, 1]
+    p, ref = [0.8, 0.3, 0.1, 0.6], [0.5] * 4
+    nats = -(np.log(0.8) + np.log(0.7) + np.log(0.9) + np.log(0.6)) / 4
+    assert log_skill(p, y, ref) == pytest.approx(1 - nats / np.log(2))
+    assert log_skill(ref, y, ref) == 0.0
+    assert log_skill([0.1, 0.9, 0.9, 0.1], y, ref) < 0
+    with pytest.raises(
+        EvaluationError, match=r"^p_ref and y must have the same length, not 3 and 4\.$"
+    ):
+        log_skill(p, y, [0.5] * 3)
 
 
 def test_brier_skill() -> None:
@@ -315,6 +329,7 @@ def test_score_table_columns_counts_and_scores() -> None:
         "brier",
         "log_score",
         "brier_skill",
+        "log_skill",
         "reliability",
         "resolution",
         "uncertainty",
@@ -376,6 +391,9 @@ def test_score_table_skill_against_the_reference() -> None:
     assert table.loc[("politburo", 30), "brier_skill"] == pytest.approx(expected)
     assert table.loc[("climatology", 30), "brier_skill"] == 0.0
     assert table.loc[("climatology", 60), "brier_skill"] == 0.0
+    expected = 1 - log_score(p, y) / log_score(np.full(5, 0.25), y)
+    assert table.loc[("politburo", 30), "log_skill"] == pytest.approx(expected)
+    assert table.loc[("climatology", 30), "log_skill"] == 0.0
     # another reference
     steady = score_table(frame, reference="steady").set_index(["hypothesis", "horizon_days"])
     expected = 1 - brier_score(p, y) / brier_score(np.full(5, 0.3), y)

@@ -20,10 +20,12 @@ from followon.evaluation.scores import (
     corp_decomposition,
     interval_coverage,
     log_score,
+    log_skill,
     pav,
     reliability_curve,
     score_table,
 )
+from followon.evaluation.skill import block_bootstrap_indices, bootstrap_skill, skill_table
 
 _MOVED = {
     "BacktestResult": "followon.scenarios.backtest",
@@ -49,12 +51,15 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BACKTEST_COLUMNS",
     "SBCResult",
+    "block_bootstrap_indices",
+    "bootstrap_skill",
     "brier_score",
     "brier_skill",
     "corp_decomposition",
     "interval_coverage",
     "kass_raftery",
     "log_score",
+    "log_skill",
     "pav",
     "prior_sensitivity",
     "psis_loo",
@@ -63,6 +68,7 @@ __all__ = [
     "sbc_uniformity",
     "score_table",
     "simulation_based_calibration",
+    "skill_table",
     "stacking_weights",
     "summarise_comparison",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "corp_decomposition",
     "interval_coverage",
     "log_score",
+    "log_skill",
     "pav",
     "reliability_curve",
     "score_table",
@@ -67,6 +68,7 @@ _SCORE_COLUMNS = (
     "brier",
     "log_score",
     "brier_skill",
+    "log_skill",
     "reliability",
     "resolution",
     "uncertainty",
@@ -268,6 +270,45 @@ def brier_skill(p: Any, y: Any, p_ref: Any) -> float:
     pr, ya = _pair(p_ref, y, p_name="p_ref")
     bs_ref = float(np.mean((pr - ya) ** 2))
     return float("nan") if bs_ref == 0 else 1.0 - bs / bs_ref
+
+
+def log_skill(p: Any, y: Any, p_ref: Any, *, eps: float = 1e-6) -> float:
+    r"""Logarithmic skill score against a reference forecast of the same cases.
+
+    .. math:: \mathrm{LSS} = 1 - \frac{\mathrm{LS}(p, y)}{\mathrm{LS}(p^{\mathrm{ref}}, y)}
+
+    with :math:`\mathrm{LS}` the mean log score of :func:`log_score` (both clipped by ``eps``).
+    1 for a perfect forecast, 0 for one no better than the reference, negative for worse; it
+    punishes confident misses far harder than :func:`brier_skill`.
+
+    Parameters
+    ----------
+    p, p_ref : array_like of float, shape (n,)
+        The forecast and the reference (e.g. climatology) for the same n cases.
+    y : array_like of {0, 1}, shape (n,)
+        Observed outcomes.
+    eps : float, default 1e-6
+        Clipping bound of :func:`log_score`.
+
+    Returns
+    -------
+    float
+        NaN when the reference's log score is 0 (a perfect reference).
+
+    Raises
+    ------
+    EvaluationError
+        As :func:`log_score`, for either forecast.
+
+    Examples
+    --------
+    >>> round(log_skill([0.9, 0.9], [1, 1], [0.5, 0.5]), 6)
+    0.847997
+    """
+    ls = log_score(p, y, eps=eps)
+    pr, ya = _pair(p_ref, y, p_name="p_ref")
+    ls_ref = log_score(pr, ya, eps=eps)
+    return float("nan") if ls_ref == 0 else 1.0 - ls / ls_ref
 
 
 # --------------------------------------------------------------------------- CORP / PAV
@@ -605,6 +646,7 @@ def _group_scores(g: pd.DataFrame) -> dict[str, float]:
     paired = ~np.isnan(p_ref)
     if paired.any():
         row["brier_skill"] = brier_skill(p[paired], y[paired], p_ref[paired])
+        row["log_skill"] = log_skill(p[paired], y[paired], p_ref[paired])
     return row
 
 
@@ -633,7 +675,7 @@ def score_table(
         The hypothesis ``brier_skill`` is measured against. Each forecast is paired with the
         reference's forecast of the same case (``origin_date``, ``trigger``, ``outcome``,
         ``horizon_days``); cases the reference did not forecast are left out of the skill only.
-        ``None`` leaves ``brier_skill`` NaN.
+        ``None`` leaves ``brier_skill`` and ``log_skill`` NaN.
 
     Returns
     -------
@@ -642,7 +684,8 @@ def score_table(
 
         - ``n``, ``n_censored``: scored and censored forecasts;
         - ``brier``, ``log_score``: :func:`brier_score`, :func:`log_score` (losses);
-        - ``brier_skill``: :func:`brier_skill` against ``reference`` (0 for the reference);
+        - ``brier_skill``, ``log_skill``: :func:`brier_skill`, :func:`log_skill` against
+          ``reference`` (0 for the reference);
         - ``reliability``, ``resolution``, ``uncertainty``: :func:`corp_decomposition`, so
           ``brier = reliability − resolution + uncertainty``;
         - ``coverage90``: :func:`interval_coverage` of ``[p_low, p_high]`` (the backtest's

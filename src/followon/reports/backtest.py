@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from followon._io import atomic_folder
 from followon._version import __version__
 from followon.scenarios.backtest import BacktestResult
@@ -16,6 +18,62 @@ __all__ = ["render_backtest_report", "write_backtest"]
 
 def _num(x: Any, digits: int = 3) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _skill(r: Any, score: str) -> str:
+    """``+0.057 (−0.012 … +0.121)``: the skill and its block-bootstrap 90% interval."""
+    value, low, high = r.get(score), r.get(f"{score}_low"), r.get(f"{score}_high")
+    if _missing(value):
+        return "—"
+
+    def signed(x: float) -> str:
+        return f"{round(x, 3) + 0.0:+.3f}"  # + 0.0: no "−0.000"
+
+    text = signed(value)
+    if not (_missing(low) or _missing(high)):
+        text += f" ({signed(low)} … {signed(high)})"
+    return text.replace("-", "−")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-ready rows: NaN → null."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+def _placebo_lines(result: BacktestResult) -> list[str]:
+    summary, meta = result.placebo_summary, result.meta.get("placebo", {})
+    if not meta:
+        return []
+    lines = ["## Placebo test", ""]
+    if summary.empty:
+        skipped = "; ".join(f"{h}: {why}" for h, why in meta.get("skipped", {}).items())
+        return [*lines, f"No trigger hypothesis to test{f' ({skipped})' if skipped else ''}.", ""]
+    gaps = ", ".join(f"{h} {d} days" for h, d in meta["gap_days"].items())
+    lines += [
+        f"{meta['n']} times, each trigger hypothesis' trigger events were moved to random days "
+        f"between {meta['span'][0]} and {meta['span'][1]} (same number and durations; at "
+        f"least the longest window — {gaps} — from every real event of their type), its "
+        f"table rebuilt and the backtest rerun at the same origins ({meta['seconds']} s). "
+        "p is the share of placebos reaching the real skill, (1 + #placebo ≥ real) / (1 + N): "
+        "a small p says the real dates carry information that random dates do not; a large "
+        "p says the window's skill is what any window earns (era shifts, extra parameters).",
+        "",
+        "| hypothesis | outcome | horizon | score | real | placebo median | placebo 90% | p |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for _, r in summary.iterrows():
+        lines.append(
+            f"| {r['hypothesis']} | {r['outcome']} | {r['horizon_days']} d | "
+            f"{r['score'].replace('_', ' ')} | {_num(r['real'])} | {_num(r['placebo_median'])} "
+            f"| {_num(r['placebo_low'])} … {_num(r['placebo_high'])} | {_num(r['p_value'], 2)} |"
+        )
+    if meta.get("skipped"):
+        lines += ["", "Not tested: " + "; ".join(f"{h} ({w})" for h, w in meta["skipped"].items())]
+    return [*lines, ""]
 
 
 def render_backtest_report(result: BacktestResult, figures: list[str] | None = None) -> str:
@@ -35,9 +93,17 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
         + ". Forecasts whose window runs past it without an event are censored: left out of "
         "the scores, never counted as “no event”.",
         "- Scores are losses (lower is better): Brier, log score (mean negative log "
-        "probability); Brier skill is against climatology (> 0 beats it). reliability − "
-        "resolution + uncertainty = Brier (CORP decomposition); coverage90 is the share of 90% "
-        "intervals containing the recalibrated event frequency.",
+        "probability); Brier and log skill are 1 − score / score of climatology on the same "
+        "cases (> 0 beats it). reliability − resolution + uncertainty = Brier (CORP "
+        "decomposition); coverage90 is the share of 90% intervals containing the recalibrated "
+        "event frequency.",
+        "- Skill intervals (90%) come from a circular block bootstrap over origins (Künsch "
+        "1989; Politis & Romano 1992): blocks of ⌈horizon / origin spacing⌉ consecutive "
+        "origins, because origins a few weeks apart share most of their windows; every "
+        "hypothesis is scored on the same resamples, so an interval that excludes 0 beats "
+        "climatology beyond origin-to-origin noise. Intervals of two hypotheses that overlap "
+        "do not make them equal, and 11 years of one country's launches are few independent "
+        "blocks: read the intervals as honest widths, not as tests.",
         "",
     ]
     for (outcome, horizon), g in sc.groupby(["outcome", "horizon_days"], sort=False):
@@ -50,23 +116,28 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
             f"frequency {_num(best['base_rate'], 2)}. Lowest Brier: **{best['hypothesis']}** "
             f"({_num(best['brier'])}).",
             "",
-            "| hypothesis | Brier | log score | Brier skill | reliability | resolution "
-            "| coverage90 |",
-            "|---|---|---|---|---|---|---|",
+            f"Skill intervals: blocks of {_num(best.get('block_length'), 0)} origins.",
+            "",
+            "| hypothesis | Brier | log score | Brier skill (90%) | log skill (90%) "
+            "| reliability | resolution | coverage90 |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for _, r in g.iterrows():
             lines.append(
                 f"| {r['hypothesis']} | {_num(r['brier'])} | {_num(r['log_score'])} | "
-                f"{_num(r['brier_skill'])} | {_num(r['reliability'])} | "
-                f"{_num(r['resolution'])} | {_num(r['coverage90'], 2)} |"
+                f"{_skill(r, 'brier_skill')} | {_skill(r, 'log_skill')} | "
+                f"{_num(r['reliability'])} | {_num(r['resolution'])} | "
+                f"{_num(r['coverage90'], 2)} |"
             )
         lines.append("")
+    lines += _placebo_lines(result)
     if figures:
         lines += ["## Figures", ""] + [f"![{f[:-4]}](figures/{f})" for f in figures]
     lines += [
         "",
         "Origins a few weeks apart share most of their forecast windows: the scores are "
-        "averages over dependent cases, so small differences are not significant.",
+        "averages over dependent cases; the block-bootstrap intervals above account for that, "
+        "so differences well inside them are not evidence.",
         "",
     ]
     return "\n".join(lines)
@@ -76,6 +147,10 @@ def write_backtest(
     result: BacktestResult, out_dir: str | Path, *, figures: bool = True, force: bool = False
 ) -> Path:
     """Write ``backtest.csv``, ``scores.csv``, ``backtest.json``, ``report.md`` and figures.
+
+    ``backtest.json`` carries the run's metadata, the score table (skills with their
+    intervals) and the placebo summary; ``placebo.csv`` (with ``placebo=N``) every placebo
+    replicate's skill.
 
     Atomic: everything is written to a temporary sibling folder and moved into place at the
     end, so a failure leaves no half-written folder. The folder carries the marker
@@ -93,7 +168,11 @@ def write_backtest(
             "followon_version": __version__,
             "scenario_sha256": result.scenario.source_sha256,
             **result.meta,
+            "scores": _records(result.scores),
+            "placebo_summary": _records(result.placebo_summary),
         }
+        if not result.placebo.empty:
+            result.placebo.to_csv(tmp / "placebo.csv", index=False)
         (tmp / "backtest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         names: list[str] = []
         if figures:

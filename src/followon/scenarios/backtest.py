@@ -66,6 +66,7 @@ import pandas as pd
 from followon.errors import ConvergenceWarning, ScenarioError
 from followon.evaluation.compare import mixture_probabilities, stacking_weights
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
+from followon.evaluation.skill import skill_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
@@ -73,6 +74,12 @@ from followon.hazard.glm import poisson_mode
 from followon.scenarios.build import hypothesis_model, hypothesis_table, load_scenario_events
 from followon.scenarios.display import backtest_html, backtest_repr
 from followon.scenarios.joint import joint_label
+from followon.scenarios.placebo import (
+    placebo_events,
+    placebo_summary,
+    trigger_types,
+    window_days,
+)
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = [
@@ -106,15 +113,25 @@ class BacktestResult:
         ``origin_date, trigger, hypothesis, outcome, horizon_days, p_mean, p_low, p_high,
         observed`` (1/0, NaN when censored).
     scores : DataFrame
-        :func:`followon.evaluation.score_table` of ``forecasts``.
+        :func:`followon.evaluation.skill_table` of ``forecasts``: the score table with
+        block-bootstrap intervals of the Brier and log skill against climatology.
     meta : dict
         Origins, timings (seconds), inference, workers, observed_until per outcome.
+    placebo : DataFrame
+        With ``placebo=N``: the skill of every placebo replicate, ``hypothesis, outcome,
+        horizon_days, replicate, brier_skill, log_skill`` (empty otherwise).
+    placebo_summary : DataFrame
+        Per trigger hypothesis × outcome × horizon × score (``brier_skill``, ``log_skill``):
+        ``real``, ``placebo_median``, ``placebo_low``, ``placebo_high`` (central 90%),
+        ``p_value`` ((1 + #placebo ≥ real) / (1 + N)) and ``n_placebo``.
     """
 
     scenario: Scenario
     forecasts: pd.DataFrame
     scores: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
+    placebo: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placebo_summary: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __repr__(self) -> str:
         """Two lines: the origins and the best hypothesis per horizon (not every field)."""
@@ -524,6 +541,8 @@ def backtest(
     n_jobs: int | None = None,
     progressbar: bool = True,
     random_seed: int | None = None,
+    n_boot: int = 1000,
+    placebo: int = 0,
 ) -> BacktestResult:
     """Backtest a scenario's hypotheses (and baselines) over many past origins.
 
@@ -552,6 +571,17 @@ def backtest(
     progressbar : bool
         A progress bar over origins on stderr.
     random_seed : int, optional
+        Seeds the fits, the bootstrap and the placebo dates.
+    n_boot : int
+        Block-bootstrap resamples of the skill intervals
+        (:func:`followon.evaluation.skill_table`).
+    placebo : int
+        Placebo replicates per trigger hypothesis (0: none). Each moves the hypothesis'
+        trigger events to random days at least its longest window away from every real event
+        of their type (:func:`followon.scenarios.placebo.placebo_events`), rebuilds its table
+        and backtests it again at the same origins with fast inference; see
+        :attr:`BacktestResult.placebo_summary`. Hypotheses whose trigger type is an outcome
+        type are left out (moving them would move the outcome).
 
     Returns
     -------
@@ -567,6 +597,8 @@ def backtest(
         raise ScenarioError(f"unknown baseline '{bad[0]}'; choose from {', '.join(BASELINES)}.")
     if inference not in ("fast", "scenario"):
         raise ScenarioError(f"inference must be 'fast' or 'scenario', not '{inference}'.")
+    if isinstance(placebo, bool) or not isinstance(placebo, int | np.integer) or placebo < 0:
+        raise ScenarioError(f"placebo must be a whole number of replicates ≥ 0, not {placebo!r}.")
     data_sha = None
     if events is None:
         events, data_sha = load_scenario_events(scenario)
@@ -631,11 +663,19 @@ def backtest(
         key=lambda s: s.map(order) if s.name == "hypothesis" else s,
         kind="stable",
     ).reset_index(drop=True)[list(BACKTEST_COLUMNS)]
-    scores = score_table(forecasts)
+    if "climatology" in set(forecasts["hypothesis"]):
+        scores = skill_table(forecasts, n_boot=n_boot, random_seed=random_seed)
+        found = _placebo(scenario, job, items, forecasts, scores, placebo, random_seed)
+        runs, summary, placebo_meta = found(executor, workers, progressbar)
+    else:
+        scores = score_table(forecasts, reference=None)
+        runs, summary, placebo_meta = pd.DataFrame(), pd.DataFrame(), {}
     return BacktestResult(
         scenario=scenario,
         forecasts=forecasts,
         scores=scores,
+        placebo=runs,
+        placebo_summary=summary,
         meta={
             "origins": len(items),
             "first_origin": f"{frame['origin_date'].min():%Y-%m-%d}",
@@ -650,8 +690,105 @@ def backtest(
             or hashlib.sha256(
                 pd.util.hash_pandas_object(events, index=False).to_numpy().tobytes()
             ).hexdigest(),
+            **({"placebo": placebo_meta} if placebo_meta else {}),
         },
     )
+
+
+# ---------------------------------------------------------------------------- placebo
+def _placebo(
+    scenario: Scenario,
+    job: _Job,
+    items: list[tuple[pd.Timestamp, str]],
+    forecasts: pd.DataFrame,
+    scores: pd.DataFrame,
+    n: int,
+    random_seed: int | None,
+) -> Callable[[Executor | None, int, bool], tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]]:
+    """Prepare the placebo runs of every trigger hypothesis; the returned call runs them."""
+    outcome_types = {o.type for o in job.outcomes}
+    chosen: list[HypothesisSpec] = []
+    skipped: dict[str, str] = {}
+    for h in job.hypotheses:
+        types = trigger_types(h)
+        if not types or n == 0:
+            continue
+        if set(types) & outcome_types:
+            skipped[h.id] = "its trigger type is an outcome type"
+        else:
+            chosen.append(h)
+    if not chosen:
+        empty = pd.DataFrame()
+        meta = {"n": int(n), "hypotheses": [], "skipped": skipped} if n else {}
+        return lambda *_: (empty, empty, meta)
+    start = job.data_start
+    end = min(t.observed_until for t in job.tables.values())
+    clim = forecasts[forecasts["hypothesis"] == "climatology"]
+    seeds = np.random.SeedSequence(random_seed).spawn(len(chosen))
+
+    def run(
+        executor: Executor | None, workers: int, progressbar: bool
+    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+        tic = time.perf_counter()
+        own = executor is None and workers > 1
+        pool = _default_executor(workers) if own else executor
+        bar = _progress(n * len(chosen), progressbar)
+        rows: list[dict[str, Any]] = []
+        try:
+            for h, seed in zip(chosen, seeds, strict=True):
+                rng = np.random.default_rng(seed)
+                for r in range(n):
+                    moved = placebo_events(
+                        job.events,
+                        trigger_types(h),
+                        gap_days=window_days(h),
+                        start=start,
+                        end=end,
+                        rng=rng,
+                    )
+                    tables = {
+                        (o.id, h.id): hypothesis_table(
+                            scenario,
+                            moved,
+                            o,
+                            h,
+                            as_of=end + pd.Timedelta(days=1),
+                            require_events=False,
+                        )
+                        for o in job.outcomes
+                    }
+                    placebo_job = dataclasses.replace(
+                        job, hypotheses=[h], tables=tables, events=moved, baselines=()
+                    )
+                    found = pd.DataFrame(_execute(placebo_job, items, pool, workers, False))
+                    table = score_table(pd.concat([found, clim])[list(BACKTEST_COLUMNS)])
+                    for _, s in table[table["hypothesis"] == h.id].iterrows():
+                        rows.append(
+                            {
+                                "hypothesis": h.id,
+                                "outcome": s["outcome"],
+                                "horizon_days": int(s["horizon_days"]),
+                                "replicate": r,
+                                **{k: float(s[k]) for k in ("brier_skill", "log_skill")},
+                            }
+                        )
+                    bar(1)
+        finally:
+            if own and pool is not None:
+                pool.shutdown(cancel_futures=True)
+        runs = pd.DataFrame(rows)
+        summary = placebo_summary(runs, scores)
+        meta = {
+            "n": int(n),
+            "hypotheses": [h.id for h in chosen],
+            "gap_days": {h.id: window_days(h) for h in chosen},
+            "span": [f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"],
+            "seconds": round(time.perf_counter() - tic, 2),
+            "skipped": skipped,
+        }
+        return runs, summary, meta
+
+    return run
 
 
 def _execute(

@@ -115,7 +115,7 @@ def _figures(result: BacktestResult, folder: Path) -> list[str]:
     for (outcome, horizon), sub in f.groupby(["outcome", "horizon_days"], sort=False):
         if sub["observed"].notna().sum() == 0:
             continue
-        with paper_style("single", height_mm=95.0):
+        with paper_style("single", height_mm=128.0):
             fig = plot_reliability(sub, hypothesis=drawn).get_figure(root=True)
             stem = folder / f"reliability_{outcome}_{horizon}d"
             names += [p.name for p in save_figure(fig, stem) if p.suffix == ".png"]

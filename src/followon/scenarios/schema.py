@@ -432,6 +432,9 @@ class Scenario(_Strict):
     what_if: list[WhatIfSpec] = Field(default_factory=list)
     compare: CompareSpec = CompareSpec()
     sampling: SamplingSpec = SamplingSpec()
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Readable names for figures and the report: outcome, hypothesis or what-if ids, event
+    types (``plenary_meeting: plenum`` names ``plenary_meeting[0-30]`` "plenum, days 0–30")."""
 
     source_path: str | None = Field(None, exclude=True)
     source_sha256: str | None = Field(None, exclude=True)
@@ -458,6 +461,15 @@ class Scenario(_Strict):
                         f"{what}: id '{clip(item.id)}' is used twice; ids must be unique"
                     )
                 seen.add(item.id)
+        ids = {i.id for i in (*self.hypotheses, *self.outcomes, *self.what_if)}
+        for key, text in self.labels.items():
+            if key not in ids and key not in event_types():
+                raise ValueError(
+                    f"labels: '{clip(key)}' names no outcome, hypothesis, what-if or event type"
+                    f"{hint(key, sorted(ids))}; label one of {', '.join(sorted(ids))}"
+                )
+            if not text.strip() or len(text) > 80:
+                raise ValueError(f"labels: '{clip(key)}' needs a text of 1 to 80 characters")
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
         last = max(d for d in (self.as_of, self.trigger.date, self.trigger.end_date) if d)

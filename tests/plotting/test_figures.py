@@ -587,3 +587,61 @@ def test_same_input_same_pdf_bytes_for_the_rest(
         return pdf.read_bytes()
 
     assert draw(tmp_path / "a") == draw(tmp_path / "b")
+
+
+# --- summary figures and plots of library-fitted models ----------------------------------------
+
+
+def test_at_a_glance_and_combined(result: fo.ScenarioResult) -> None:
+    _fig, (a1, a2) = plt.subplots(1, 2)
+    fo.plot_at_a_glance(result, ax=a1)
+    bars = [p for p in a1.patches if isinstance(p, mpl.patches.Rectangle)]
+    assert len(bars) == 3 * 2  # combined, steady, politburo × 30 and 60 days
+    f = result.forecast.query("hypothesis == 'combined' and what_if == '' and horizon_days == 30")
+    assert bars[0].get_width() == pytest.approx(float(f["p_mean"].iloc[0]))
+    texts = [t.get_text() for t in a1.texts]
+    assert "within 30 days" in texts and "within 60 days" in texts
+    assert [t.get_text() for t in a1.get_yticklabels()][:3] == [
+        "combined (stacked)",
+        "steady",
+        "politburo",
+    ]
+    fo.plot_combined(result, ax=a2)
+    legend = [t.get_text() for t in a2.get_legend().get_texts()]
+    assert legend[0].startswith("steady: weight ") and "combined (stacked)" in legend
+    no_mix = dataclasses.replace(result, curves=result.curves.query("hypothesis != 'combined'"))
+    with pytest.raises(fo.ModelError, match=r"no combined forecast for 'any_missile'"):
+        fo.plot_combined(no_mix, ax=a2)
+    plt.close("all")
+
+
+def test_paper_figure_has_three_panels_and_one_key(result: fo.ScenarioResult) -> None:
+    with fo.paper_style("double"):
+        fig = fo.plot_paper_figure(result)
+    assert fig.get_size_inches()[0] == pytest.approx(183 / 25.4)
+    axes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in axes] == ["a", "b", "c"]
+    assert axes[1].get_legend() is None and len(fig.legends) == 1
+    keys = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert keys[:2] == ["steady", "politburo"] and "90% credible interval" in keys
+    assert all(t.get_fontsize() >= 7 for t in _texts(fig))
+    plt.close(fig)
+
+
+def test_plots_of_library_fitted_models(result: fo.ScenarioResult) -> None:
+    model = result.models[("any_missile", "politburo")]
+    curve = model.forecast_curve(result.origin, 60)
+    points = model.forecast(result.origin, [30, 60])
+    fig, (a1, a2, a3) = plt.subplots(1, 3)
+    fo.plot_model_forecast({"politburo": curve, "at 30/60": points}, ax=a1, horizons=[30, 60])
+    (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo"]
+    np.testing.assert_array_equal(line.get_ydata(), curve["p_mean"])
+    assert [t.get_text() for t in a1.get_legend().get_texts()] == ["politburo", "at 30/60"]
+    with pytest.raises(fo.ModelError, match=r"forecast table 'model' has no column\(s\) p_low"):
+        fo.plot_model_forecast(curve.drop(columns=["p_low"]), ax=a1)
+    fo.plot_model_summary(model.summary(), ax=a2, name="politburo")
+    labels = [t.get_text() for t in a2.get_yticklabels()]
+    assert labels[0].startswith("Politburo meeting, days 0–30\n") and len(labels) == 2
+    with pytest.raises(fo.ModelError, match=r"no column\(s\) p_gt_1"):
+        fo.plot_model_summary(model.summary().drop(columns=["p_gt_1"]), ax=a3)
+    plt.close(fig)

@@ -52,7 +52,7 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
-def _pick(values: list[str], value: str | None, what: str) -> str:
+def pick(values: list[str], value: str | None, what: str) -> str:
     if value is None:
         return values[0]
     if value not in values:
@@ -62,7 +62,7 @@ def _pick(values: list[str], value: str | None, what: str) -> str:
     return value
 
 
-def _keys(
+def result_keys(
     result: Any, styles: Mapping[str, Any] | None, labels: Mapping[str, str] | None
 ) -> tuple[dict[str, HypothesisStyle], dict[str, str]]:
     return result_styles(result, styles), result_labels(result, labels)
@@ -98,7 +98,7 @@ def mark_quick(ax: Axes, result: Any) -> None:
     """Stamp a quick run's axes (above the plot, right): not for publication."""
     if getattr(result, "quick", False):
         # above the horizon labels ("30 d") that sit on the top spine
-        ax.set_title(QUICK_NOTE, loc="right", fontsize=MIN_TEXT_PT, color="0.35", pad=11)
+        ax.set_title(QUICK_NOTE, loc="right", fontsize=MIN_TEXT_PT, color="0.35", pad=14)
 
 
 def _days_label(result: Any) -> str:
@@ -213,9 +213,9 @@ def plot_forecast(
     to the caller (a shared key in a multi-panel figure).
     """
     ax = _axes(ax)
-    key, words = _keys(result, styles, labels)
+    key, words = result_keys(result, styles, labels)
     curves = result.curves
-    outcome = _pick(list(curves["outcome"].unique()), outcome, "outcome")
+    outcome = pick(list(curves["outcome"].unique()), outcome, "outcome")
     sub = curves[curves["outcome"] == outcome]
     if "what_if" not in sub:
         sub = sub.assign(what_if="")
@@ -305,10 +305,10 @@ def plot_hazard_ratios(
             "for another width call model.summary(ci_prob) on result.models."
         )
     ax = _axes(ax)
-    key, words = _keys(result, styles, labels)
+    key, words = result_keys(result, styles, labels)
     params = result.parameters
     outcomes = list(dict.fromkeys(params["outcome"]))
-    outcome = _pick(outcomes, outcome, "outcome")
+    outcome = pick(outcomes, outcome, "outcome")
     hr = params[(params["outcome"] == outcome) & (params["kind"] == "hazard_ratio")]
     mark_quick(ax, result)
     if hr.empty:
@@ -450,13 +450,13 @@ def plot_hazard(
         An unknown outcome, or a result without ``hazard_curves``.
     """
     ax = _axes(ax)
-    key, words = _keys(result, styles, labels)
+    key, words = result_keys(result, styles, labels)
     hc = result.hazard_curves
     if hc is None or not len(hc):
         raise ModelError(
             "this result has no hazard_curves; rerun the scenario with followon.run_scenario."
         )
-    outcome = _pick(list(hc["outcome"].unique()), outcome, "outcome")
+    outcome = pick(list(hc["outcome"].unique()), outcome, "outcome")
     sub = hc[hc["outcome"] == outcome]
     kind = "ratio" if ratio else "hazard"
     first_event = _first_event_models(result)
@@ -556,9 +556,9 @@ def plot_comparison(
     hypotheses left out of the comparison are listed under the axes with the reason.
     """
     ax = _axes(ax)
-    key, words = _keys(result, styles, labels)
+    key, words = result_keys(result, styles, labels)
     comp = result.comparison
-    outcome = _pick(list(comp["outcome"].unique()), outcome, "outcome")
+    outcome = pick(list(comp["outcome"].unique()), outcome, "outcome")
     every = comp[comp["outcome"] == outcome]
     c = every[every["elpd"].notna()].sort_values("d_elpd")
     left_out = every[every["elpd"].isna()]

@@ -35,6 +35,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
+## gallery: redraw docs/gallery (PNG + PDF) from the shipped scenarios, quick mode
+.PHONY: gallery
+gallery: $(STAMP)
+	MPLBACKEND=Agg $(PY) docs/make_gallery.py
+
 ## data: rebuild the bundled catalog from ../shared/data-sources (maintainers only)
 data: $(STAMP)
 	$(PY) data/build.py

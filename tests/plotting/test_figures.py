@@ -116,8 +116,10 @@ def test_results_folder_has_figures_in_the_report(
         "hazard_any_missile.pdf",
         "hazard_ratios_any_missile.pdf",
         "comparison_any_missile.pdf",
+        "at_a_glance_any_missile.pdf",
+        "combined_any_missile.pdf",
     ]
-    assert len(paths) == 2 * 5 and all(p.exists() for p in paths)
+    assert len(paths) == 2 * 7 and all(p.exists() for p in paths)
     out = fo.write_results(result, tmp_path / "res", save_models=False)
     report = (out / "report.md").read_text()
     assert "![forecast_any_missile](figures/forecast_any_missile.png)" in report

@@ -640,8 +640,10 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
     """Draw and save every figure ``followon run`` writes (PDF + PNG).
 
     One timeline of the scenario (double column, when the result keeps its events), then per
-    outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios and
-    comparison (single column).
+    outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios,
+    comparison, at a glance and, when the result has one, the combined forecast (single
+    column, heights growing with the rows and legend lines). A quick run's PDFs carry "quick
+    run – not for publication" in their Subject.
     """
     from followon.plotting.style import paper_style, save_figure
     from followon.plotting.timeline import plot_scenario_timeline
@@ -669,6 +671,31 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
                 fn(result, outcome, ax=ax)
                 paths += save_figure(fig, Path(folder) / f"{name}_{outcome}", subject=subject)
                 plt.close(fig)
+        paths += _summary_figures(result, str(outcome), Path(folder), subject)
+    return paths
+
+
+def _summary_figures(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
+    """Save the at-a-glance bars and, when the result has one, the combined forecast."""
+    from followon.plotting.style import paper_style, save_figure
+    from followon.plotting.summary import plot_at_a_glance, plot_combined
+
+    paths: list[Path] = []
+    f = result.forecast
+    rows = f[(f["outcome"] == outcome) & (f["what_if"] == "")]
+    n = rows["hypothesis"].nunique() * rows["horizon_days"].nunique()
+    with paper_style("single", height_mm=30.0 + 4.2 * n):
+        fig, ax = plt.subplots()
+        plot_at_a_glance(result, outcome, ax=ax)
+        paths += save_figure(fig, folder / f"at_a_glance_{outcome}", subject=subject)
+        plt.close(fig)
+    if "combined" in set(rows["hypothesis"]):
+        members = int(result.comparison.query("outcome == @outcome")["weight"].notna().sum())
+        with paper_style("single", height_mm=55.0 + 3.8 * (members + 3)):
+            fig, ax = plt.subplots()
+            plot_combined(result, outcome, ax=ax)
+            paths += save_figure(fig, folder / f"combined_{outcome}", subject=subject)
+            plt.close(fig)
     return paths
 
 

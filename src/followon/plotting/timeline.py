@@ -103,10 +103,9 @@ def _summit_label(row: Any, long: bool) -> str:
     """Return ``Putin 19 Jun`` (``Putin Jun 2024`` over long spans) for a summit row."""
     label = row.get("label")
     label = "" if label is None or pd.isna(label) else str(label)
-    other = label.split("–")[-1].split(",")[0]
-    other = re.sub(r"\(.*?\)", "", other).split()
+    words = re.sub(r"\(.*?\)", "", label.split("–")[-1].split(",")[0]).split()
     # family name: last for most, first for Chinese, Korean and Vietnamese names
-    who = (other[0] if other[0] in _FAMILY_FIRST else other[-1]) if other else "summit"
+    who = (words[0] if words[0] in _FAMILY_FIRST else words[-1]) if words else "summit"
     day = pd.Timestamp(row["date"])
     return f"{who} {day:%b %Y}" if long else f"{who} {day.day} {day:%b}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def _not_compared(row: dict[str, Any]) -> str:
+def _not_compared(row: Mapping[Any, Any]) -> str:
     """Return ``not compared (reason)`` for a comparison row without an elpd."""
     reason = str(row.get("blocks") or "").removeprefix("not compared: ")
     return f"not compared ({reason})" if reason else "not compared"

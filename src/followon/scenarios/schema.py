@@ -461,7 +461,8 @@ class Scenario(_Strict):
                         f"{what}: id '{clip(item.id)}' is used twice; ids must be unique"
                     )
                 seen.add(item.id)
-        ids = {i.id for i in (*self.hypotheses, *self.outcomes, *self.what_if)}
+        ids = {h.id for h in self.hypotheses} | {o.id for o in self.outcomes}
+        ids |= {w.id for w in self.what_if}
         for key, text in self.labels.items():
             if key not in ids and key not in event_types():
                 raise ValueError(

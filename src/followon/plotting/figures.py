@@ -79,7 +79,8 @@ def legend_below(ax: Axes, handles: list[Any] | None = None, ncols: int | None =
         handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        borderaxespad=3.3 if ax.get_xlabel() else 2.0,  # font sizes: clears ticks and x label
+        # in font sizes: clears the tick labels and the (one- or two-line) x label
+        borderaxespad=(2.0 + 1.25 * (ax.get_xlabel().count("\n") + 1)) if ax.get_xlabel() else 2.0,
         ncols=ncols or (2 if n > 2 else n),
         handlelength=2.6,
         columnspacing=1.0,
@@ -107,7 +108,7 @@ def _days_label(result: Any) -> str:
         kind = parameter_label(str(trigger.get("type", "trigger")), {}).split(",")[0]
         kind = {"plenary meeting": "plenum"}.get(kind, kind)
         as_of = getattr(result.scenario, "as_of", None)
-        tail = f"; forecast as of {pd.Timestamp(as_of):%d %b %Y}" if as_of else ""
+        tail = f"\n(forecast as of {pd.Timestamp(as_of):%d %b %Y})" if as_of else ""
         return f"days H after a hypothetical {kind} ending {result.origin:%d %b %Y}{tail}"
     return f"days H after {result.origin:%d %b %Y}"
 
@@ -708,7 +709,7 @@ def figure_height_mm(result: Any, name: str, outcome: str) -> float:
     if name == "hazard_ratios":
         p = result.parameters
         hr = p[(p["outcome"] == outcome) & (p["kind"] == "hazard_ratio")]
-        return 22.0 + 6.0 * (len(hr) + hr["hypothesis"].nunique())
+        return 24.0 + 7.0 * (len(hr) + hr["hypothesis"].nunique())
     comp = result.comparison[result.comparison["outcome"] == outcome]
     return 30.0 + 7.5 * int(comp["elpd"].notna().sum()) + 3.2 * int(comp["elpd"].isna().sum())
 

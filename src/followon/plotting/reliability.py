@@ -226,14 +226,14 @@ def plot_reliability(
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_box_aspect(1)
+    ax.set_anchor("N")  # spare height goes below, with the notes
     ax.set_xlabel("forecast probability")
     ax.set_ylabel("observed event frequency (PAV)")
     n = len(drawn[0][3])
     notes = [
-        f"{n} forecasts"
-        + (" with overlapping windows" if overlapping else "")
-        + f"; shaded: {ci_prob:.0%} consistency band"
-        + (" (assumes independent forecasts: too narrow here)" if overlapping else "")
+        f"{n} forecasts" + (" with overlapping windows" if overlapping else ""),
+        f"shaded: {ci_prob:.0%} consistency band"
+        + ("\n(assumes independent forecasts: too narrow here)" if overlapping else ""),
     ]
     if annotate:
         if several:

@@ -44,6 +44,10 @@ $(DOCS_STAMP): pyproject.toml $(STAMP)
 docs: $(DOCS_STAMP)
 	MPLBACKEND=Agg $(PY) -m sphinx -b html -W --keep-going -q docs docs/_build/html
 	@echo "docs: open docs/_build/html/index.html"
+## gallery: redraw docs/gallery (PNG + PDF) from the shipped scenarios, quick mode
+.PHONY: gallery
+gallery: $(STAMP)
+	MPLBACKEND=Agg $(PY) docs/make_gallery.py
 
 ## data: rebuild the bundled catalog from ../shared/data-sources (maintainers only)
 data: $(STAMP)

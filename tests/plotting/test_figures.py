@@ -15,6 +15,7 @@ from matplotlib.collections import EventCollection, PolyCollection
 
 import followon as fo
 from followon.plotting import OKABE_ITO, save_figure, save_figures
+from followon.reports.scenario import render_report
 from tests.scenarios.test_scenarios import GOOD, write
 
 
@@ -30,7 +31,14 @@ def test_forecast_plot(result: fo.ScenarioResult) -> None:
         fo.plot_forecast(result, ax=ax)
         assert fig.get_size_inches()[0] == pytest.approx(89 / 25.4)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["steady", "politburo", "combined", "base rate"]
+    assert labels == [
+        "steady",
+        "politburo",
+        "combined (stacked)",
+        "base rate (events ÷ days at risk)",
+        "50% credible interval",
+        "90% credible interval",
+    ]
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 3 * 2  # 50% and 90% per hypothesis (and the combined forecast)
     lines = [ln for ln in ax.get_lines() if ln.get_label() in ("steady", "politburo")]
@@ -44,7 +52,10 @@ def test_forecast_plot(result: fo.ScenarioResult) -> None:
         30.0,
         60.0,
     ]  # observed: day 6 (25 Jan, CSIS)
-    assert ax.get_xlabel() == "days after 19 Jan 2022" and not ax.get_title()
+    assert ax.get_xlabel() == "days H after 19 Jan 2022" and not ax.get_title()
+    assert ax.get_ylabel() == "P(missile launch within H days)"
+    line = next(ln for ln in ax.get_lines() if ln.get_label() == "politburo")
+    assert list(line.get_markevery()) == [29, 59]  # markers on days 30 and 60, the horizons
     plt.close(fig)
 
 
@@ -54,10 +65,14 @@ def test_hazard_ratio_and_comparison_plots(result: fo.ScenarioResult) -> None:
     assert a1.get_xscale() == "log"
     assert any(ln.get_xdata()[0] == 1.0 for ln in a1.get_lines())  # the line at HR = 1
     labels = [t.get_text() for t in a1.get_yticklabels()]
-    assert labels[0].startswith("politburo: politburo_meeting[0-30]\nP(HR > 1) = ")
+    assert labels[0].startswith("Politburo meeting, days 0–30\n")
+    assert "], P(HR > 1) = " in labels[0]
+    ticks = [t for t in a1.get_xticks() if a1.get_xlim()[0] <= t <= a1.get_xlim()[1]]
+    assert len(ticks) >= 3  # the size of a hazard ratio can be read
     fo.plot_comparison(result, ax=a2)
     ticks = [t.get_text() for t in a2.get_yticklabels()]
-    assert len(ticks) == 2 and all("(weight " in t for t in ticks)
+    assert len(ticks) == 2 and all("\nweight " in t for t in ticks)
+    assert a2.get_xlim()[0] <= -4.5  # a small difference does not fill the axis
     with pytest.raises(fo.ModelError, match=r"no outcome 'icbm'"):
         fo.plot_forecast(result, "icbm")
     plt.close(fig)
@@ -101,8 +116,10 @@ def test_results_folder_has_figures_in_the_report(
         "hazard_any_missile.pdf",
         "hazard_ratios_any_missile.pdf",
         "comparison_any_missile.pdf",
+        "at_a_glance_any_missile.pdf",
+        "combined_any_missile.pdf",
     ]
-    assert len(paths) == 2 * 5 and all(p.exists() for p in paths)
+    assert len(paths) == 2 * 7 and all(p.exists() for p in paths)
     out = fo.write_results(result, tmp_path / "res", save_models=False)
     report = (out / "report.md").read_text()
     assert "![forecast_any_missile](figures/forecast_any_missile.png)" in report
@@ -176,7 +193,7 @@ def test_forecast_plot_draws_what_if_lines_that_differ(result: fo.ScenarioResult
     fig, (a1, a2) = plt.subplots(1, 2)
     fo.plot_forecast(_with_distinct_what_if(result), ax=a1)
     labels = [t.get_text() for t in a1.get_legend().get_texts()]
-    assert labels == ["steady", "politburo", "politburo · drills", "combined", "base rate"]
+    assert labels[:4] == ["steady", "politburo", "politburo · drills", "combined (stacked)"]
     (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo · drills"]
     assert line.get_color() == OKABE_ITO[1] and line.get_linestyle() == ":"
     assert line.get_marker() not in ("o", "s", "None")
@@ -202,13 +219,15 @@ def test_hazard_plot(result: fo.ScenarioResult) -> None:
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "steady",
         "politburo",
-        "base rate",
+        "base rate (events ÷ days at risk)",
+        "50% credible interval",
+        "90% credible interval",
     ]
     assert ax.get_xlim() == (0.0, 60.0) and ax.get_ylim()[0] == 0.0
     assert result.hazard_curves["hazard_high"].max() <= ax.get_ylim()[1]
     assert ax.get_yscale() == "linear" and not ax.get_title()
-    assert ax.get_ylabel() == "daily hazard (any_missile)"
-    assert ax.get_xlabel() == "days after 19 Jan 2022"
+    assert ax.get_ylabel() == "daily hazard, per day\n(missile launch)"
+    assert ax.get_xlabel() == "days H after 19 Jan 2022"
     plt.close(fig)
 
 
@@ -241,8 +260,8 @@ def test_hazard_ratio_over_time_plot(result: fo.ScenarioResult) -> None:
     lo, hi = ax.get_ylim()
     h = result.hazard_curves
     assert lo < h["ratio_low"].min() and h["ratio_high"].max() < hi
-    assert "base rate" not in [ln.get_label() for ln in ax.get_lines()]
-    assert ax.get_ylabel() == "hazard ratio to baseline (any_missile)"
+    assert not any(str(ln.get_label()).startswith("base rate") for ln in ax.get_lines())
+    assert ax.get_ylabel() == "hazard ratio to baseline\n(missile launch; log scale)"
     with pytest.raises(fo.ModelError, match=r"no outcome 'icbm'"):
         fo.plot_hazard(result, "icbm", ax=ax)
     with pytest.raises(fo.ModelError, match=r"no hazard_curves"):
@@ -292,16 +311,17 @@ def test_timeline_rows_spans_as_of_and_labels() -> None:
         "missile launch day",
         "nuclear test",
         "party meetings",
-    ]  # only the types with events shown, triggers on top
+        "summits",
+    ]  # only the types with events shown, triggers on top, summits named at the bottom
     ticks = [
         (mpl.colors.to_hex(np.asarray(c.get_color()).reshape(-1, 4)[0]), c.get_lineoffset())
         for c in ax.collections
         if isinstance(c, EventCollection)
         for _ in c.get_positions()
     ]
-    assert ticks.count((OKABE_ITO[0].lower(), 1.0)) == 3  # missile launch days, top point row
-    assert ticks.count((OKABE_ITO[1].lower(), 0.0)) == 1  # the one nuclear test in the window
-    assert sum(y == 2.0 for _, y in ticks) == 3 and len(ticks) == 3 + 1 + 3  # meetings on top
+    assert ticks.count((OKABE_ITO[0].lower(), 2.0)) == 3  # missile launch days, top point row
+    assert ticks.count((OKABE_ITO[1].lower(), 1.0)) == 1  # the one nuclear test in the window
+    assert sum(y == 3.0 for _, y in ticks) == 3 and len(ticks) == 3 + 1 + 3  # meetings on top
     hatched = [p for p in ax.patches if p.get_hatch()]
     shaded = [p for p in ax.patches if not p.get_hatch()]
     assert len(shaded) == 3  # two exercises and a summit
@@ -312,7 +332,8 @@ def test_timeline_rows_spans_as_of_and_labels() -> None:
     assert len(as_of) == 1 and as_of[0].get_xdata()[0] == _num("2024-07-02")
     assert ax.get_xlim() == (_num("2023-10-01"), _num("2024-10-01"))
     texts = {t.get_text(): t for t in ax.texts}
-    assert set(texts) == {"CC8 P9", "CC8 PB20", "CC8 P10"}  # room for every label in a year
+    assert set(texts) == {"CC8 P9", "CC8 PB20", "CC8 P10", "Putin 19 Jun"}  # every label fits
+    assert all(t.get_fontsize() >= 7 for t in ax.texts)
     assert texts["CC8 P10"].get_color() == OKABE_ITO[1]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[:2] == ["US–ROK exercise", "summit"]
@@ -352,6 +373,7 @@ def test_timeline_over_fifteen_years_labels_only_what_fits() -> None:
         "satellite launch",
         "balloon round",
         "party meetings",
+        "summits",
     ]
     plt.close(fig)
 
@@ -381,3 +403,247 @@ def test_scenario_timeline(result: fo.ScenarioResult) -> None:
     with pytest.raises(fo.ModelError, match=r"keeps no events"):
         fo.plot_scenario_timeline(dataclasses.replace(result, events=None))
     plt.close("all")
+
+
+# --- one key per result, labels, misses, quick runs, text sizes (issue 17) ---------------------
+
+
+def _texts(fig: plt.Figure) -> list[mpl.text.Text]:
+    fig.canvas.draw()
+    return [t for t in fig.findobj(mpl.text.Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_one_hypothesis_one_look_in_every_figure(result: fo.ScenarioResult) -> None:
+    from followon.plotting.keys import PALETTE
+
+    with fo.paper_style():
+        fig, axes = plt.subplots(2, 2)
+        fo.plot_forecast(result, ax=axes[0, 0])
+        fo.plot_hazard(result, ax=axes[0, 1])
+        fo.plot_hazard_ratios(result, ax=axes[1, 0])
+        fo.plot_comparison(result, ax=axes[1, 1])
+
+    def look(ln: mpl.lines.Line2D) -> tuple[str, str]:
+        return mpl.colors.to_hex(ln.get_color()), ln.get_marker()
+
+    named = [ln for ax in axes[0] for ln in ax.get_lines() if ln.get_label() == "politburo"]
+    forest = [ln for ln in axes[1, 0].get_lines() if ln.get_marker() not in ("None", "")]
+    # in the comparison the best (steady) is the top row: politburo is the lower marker
+    (ranked,) = [ln for ln in axes[1, 1].get_lines() if ln.get_marker() == "s"]
+    # politburo is the scenario's second hypothesis: vermillion squares everywhere, also in
+    # the forest plot, where it is the only hypothesis with hazard ratios
+    assert {look(ln) for ln in [*named, *forest, ranked]} == {(PALETTE[1].lower(), "s")}
+    assert len(named) == 2 and len(forest) == 2
+    combined = next(ln for ln in axes[0, 0].get_lines() if ln.get_label().startswith("combined"))
+    assert combined.get_color() == "black" and combined.get_linestyle() == "-"
+    plt.close(fig)
+
+
+def test_style_map_palette_and_overrides() -> None:
+    from followon.plotting.keys import PALETTE, style_map
+
+    names = [f"h{i}" for i in range(8)]
+    key = style_map([*names, "combined"])
+    pairs = {(s.color, str(s.linestyle), s.marker) for s in key.values()}
+    assert len(pairs) == 9  # no two share colour and style
+    assert len({(str(key[n].linestyle), key[n].marker) for n in names}) == 8  # style alone
+    assert "#F0E442" not in PALETTE and key["combined"].color == "black"
+    assert key["h6"].color == PALETTE[0] and key["h6"].linestyle != key["h0"].linestyle
+    mine = style_map(names, {"h1": "#000000", "h2": {"linestyle": ":"}})
+    assert mine["h1"].color == "#000000" and mine["h2"].linestyle == ":"
+    assert mine["h3"] == key["h3"]  # the others keep their place
+    with pytest.raises(ValueError, match=r"styles\['h1'\]: unknown key\(s\) colr"):
+        style_map(names, {"h1": {"colr": "red"}})
+
+
+def test_labels_from_the_scenario_reach_figures_and_report(
+    result: fo.ScenarioResult, tmp_path: Path
+) -> None:
+    scenario = result.scenario.model_copy(
+        update={
+            "labels": {
+                "any_missile": "any missile launch",
+                "politburo": "Politburo window",
+                "politburo_meeting": "PB meeting",
+            }
+        }
+    )
+    named = dataclasses.replace(result, scenario=scenario)
+    fig, (a1, a2, a3) = plt.subplots(1, 3)
+    fo.plot_forecast(named, ax=a1)
+    assert a1.get_ylabel() == "P(any missile launch within H days)"
+    assert "Politburo window" in [t.get_text() for t in a1.get_legend().get_texts()]
+    fo.plot_hazard_ratios(named, ax=a2)
+    assert a2.get_yticklabels()[0].get_text().startswith("PB meeting, days 0–30\n")
+    assert "Politburo window" in [t.get_text() for t in a2.texts]  # the group header
+    fo.plot_hazard_ratios(named, ax=a3, labels={"politburo": "PB"})  # an argument wins
+    assert "PB" in [t.get_text() for t in a3.texts]
+    plt.close(fig)
+    report = render_report(named)
+    assert "### any missile launch (any_missile)" in report
+    assert "| Politburo window (politburo) |" in report
+
+
+def test_labels_section_is_checked(tmp_path: Path) -> None:
+    from tests.scenarios.test_scenarios import GOOD, write
+
+    ok = write(tmp_path, GOOD + 'labels: {any_missile: "any missile launch", summit: "summit"}\n')
+    assert fo.load_scenario(ok).labels["any_missile"] == "any missile launch"
+    bad = write(tmp_path, GOOD + "labels: {any_misile: x}\n", "bad.yaml")
+    with pytest.raises(fo.ScenarioError, match=r"labels: 'any_misile' names no outcome"):
+        fo.load_scenario(bad)
+
+
+def test_a_miss_is_written_on_the_forecast(result: fo.ScenarioResult) -> None:
+    meta = {**result.meta, "first_event_day": {"any_missile": 121}, "observed_until": "2023-01-01"}
+    missed = dataclasses.replace(result, meta=meta)
+    _fig, ax = plt.subplots()
+    fo.plot_forecast(missed, ax=ax)
+    texts = [t.get_text() for t in ax.texts]
+    assert "no missile launch within 60 d\n(next: day 121) →" in texts
+    assert not any(t.startswith("observed") for t in texts)
+    partly = dataclasses.replace(result, meta={**meta, "observed_until": "2022-02-28"})
+    _fig2, ax2 = plt.subplots()
+    fo.plot_forecast(partly, ax=ax2)
+    assert "no missile launch in the 40 days observed →" in [t.get_text() for t in ax2.texts]
+    plt.close("all")
+
+
+def test_text_size_legend_placement_and_quick_stamp(
+    result: fo.ScenarioResult, tmp_path: Path
+) -> None:
+    from followon.plotting.figures import QUICK_NOTE
+
+    quick = dataclasses.replace(result, quick=True)
+    paths = save_figures(quick, tmp_path)
+    assert b"/Subject" in paths[2].read_bytes()  # the forecast PDF: "quick run – not for …"
+    for draw in (fo.plot_forecast, fo.plot_hazard, fo.plot_hazard_ratios, fo.plot_comparison):
+        with fo.paper_style():
+            fig, ax = plt.subplots()
+            draw(quick, ax=ax)
+            small = [(t.get_text(), t.get_fontsize()) for t in _texts(fig) if t.get_fontsize() < 7]
+            assert small == [], draw.__name__
+            assert ax.get_title(loc="right") == QUICK_NOTE
+            legend = ax.get_legend()
+            if legend is not None:  # never over the data
+                box = legend.get_window_extent(fig.canvas.get_renderer())
+                assert not box.overlaps(ax.get_window_extent()), draw.__name__
+            plt.close(fig)
+
+
+def test_probabilities_never_print_certainty(result: fo.ScenarioResult) -> None:
+    from followon.plotting.keys import fmt_prob
+
+    assert [fmt_prob(p) for p in (0.999, 0.004, 0.5)] == ["> 0.99", "< 0.01", "0.50"]
+    params = result.parameters.copy()
+    params.loc[params["kind"] == "hazard_ratio", "p_gt_1"] = 0.9996
+    fig, ax = plt.subplots()
+    fo.plot_hazard_ratios(dataclasses.replace(result, parameters=params), ax=ax)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(t.endswith("P(HR > 1) > 0.99") for t in labels) and "1.00" not in "".join(labels)
+    plt.close(fig)
+
+
+def test_comparison_marks_ties_and_lists_what_was_left_out(result: fo.ScenarioResult) -> None:
+    comp = result.comparison.copy()
+    extra = comp.iloc[[0]].assign(
+        hypothesis="first_after",
+        elpd=np.nan,
+        blocks="not compared: time to first event, no daily likelihood",
+    )
+    comp = pd.concat([comp, extra], ignore_index=True)
+    r = dataclasses.replace(result, comparison=comp)
+    fig, ax = plt.subplots()
+    fo.plot_comparison(r, ax=ax)
+    (note,) = [t.get_text() for t in ax.texts]
+    assert "not compared: first after (time to first event, no daily likelihood)" in note
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert any("†" in t for t in ticks) and "not distinguishable" in note
+    assert all("[" in t and "–" in t for t in ticks)  # weight with its bootstrap interval
+    plt.close(fig)
+    report = render_report(r)
+    assert "*first_after*: not compared (time to first event, no daily likelihood)." in report
+    assert "nan" not in report
+
+
+def test_paper_style_font() -> None:
+    with fo.paper_style(font="DejaVu Sans"):
+        assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+    with (
+        pytest.raises(ValueError, match=r"font 'No Such Font' is not installed"),
+        fo.paper_style(font="No Such Font"),
+    ):
+        pass
+
+
+@pytest.mark.parametrize("figure", ["comparison", "hazard_ratios"])
+def test_same_input_same_pdf_bytes_for_the_rest(
+    result: fo.ScenarioResult, tmp_path: Path, figure: str
+) -> None:
+    def draw(stem: Path) -> bytes:
+        with fo.paper_style():
+            fig, ax = plt.subplots()
+            getattr(fo, f"plot_{figure}")(result, ax=ax)
+            pdf, _ = save_figure(fig, stem)
+            plt.close(fig)
+        return pdf.read_bytes()
+
+    assert draw(tmp_path / "a") == draw(tmp_path / "b")
+
+
+# --- summary figures and plots of library-fitted models ----------------------------------------
+
+
+def test_at_a_glance_and_combined(result: fo.ScenarioResult) -> None:
+    _fig, (a1, a2) = plt.subplots(1, 2)
+    fo.plot_at_a_glance(result, ax=a1)
+    bars = [p for p in a1.patches if isinstance(p, mpl.patches.Rectangle)]
+    assert len(bars) == 3 * 2  # combined, steady, politburo × 30 and 60 days
+    f = result.forecast.query("hypothesis == 'combined' and what_if == '' and horizon_days == 30")
+    assert bars[0].get_width() == pytest.approx(float(f["p_mean"].iloc[0]))
+    texts = [t.get_text() for t in a1.texts]
+    assert "within 30 days" in texts and "within 60 days" in texts
+    assert [t.get_text() for t in a1.get_yticklabels()][:3] == [
+        "combined (stacked)",
+        "steady",
+        "politburo",
+    ]
+    fo.plot_combined(result, ax=a2)
+    legend = [t.get_text() for t in a2.get_legend().get_texts()]
+    assert legend[0].startswith("steady: weight ") and "combined (stacked)" in legend
+    no_mix = dataclasses.replace(result, curves=result.curves.query("hypothesis != 'combined'"))
+    with pytest.raises(fo.ModelError, match=r"no combined forecast for 'any_missile'"):
+        fo.plot_combined(no_mix, ax=a2)
+    plt.close("all")
+
+
+def test_paper_figure_has_three_panels_and_one_key(result: fo.ScenarioResult) -> None:
+    with fo.paper_style("double"):
+        fig = fo.plot_paper_figure(result)
+    assert fig.get_size_inches()[0] == pytest.approx(183 / 25.4)
+    axes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in axes] == ["a", "b", "c"]
+    assert axes[1].get_legend() is None and len(fig.legends) == 1
+    keys = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert keys[:2] == ["steady", "politburo"] and "90% credible interval" in keys
+    assert all(t.get_fontsize() >= 7 for t in _texts(fig))
+    plt.close(fig)
+
+
+def test_plots_of_library_fitted_models(result: fo.ScenarioResult) -> None:
+    model = result.models[("any_missile", "politburo")]
+    curve = model.forecast_curve(result.origin, 60)
+    points = model.forecast(result.origin, [30, 60])
+    fig, (a1, a2, a3) = plt.subplots(1, 3)
+    fo.plot_model_forecast({"politburo": curve, "at 30/60": points}, ax=a1, horizons=[30, 60])
+    (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo"]
+    np.testing.assert_array_equal(line.get_ydata(), curve["p_mean"])
+    assert [t.get_text() for t in a1.get_legend().get_texts()] == ["politburo", "at 30/60"]
+    with pytest.raises(fo.ModelError, match=r"forecast table 'model' has no column\(s\) p_low"):
+        fo.plot_model_forecast(curve.drop(columns=["p_low"]), ax=a1)
+    fo.plot_model_summary(model.summary(), ax=a2, name="politburo")
+    labels = [t.get_text() for t in a2.get_yticklabels()]
+    assert labels[0].startswith("Politburo meeting, days 0–30\n") and len(labels) == 2
+    with pytest.raises(fo.ModelError, match=r"no column\(s\) p_gt_1"):
+        fo.plot_model_summary(model.summary().drop(columns=["p_gt_1"]), ax=a3)
+    plt.close(fig)

@@ -79,7 +79,8 @@ def test_single_forecaster_from_arrays() -> None:
     d = corp_decomposition(p, y)
     (note,) = ax.texts
     assert note.get_text() == (
-        f"MCB {d['reliability']:.3f}\nDSC {d['resolution']:.3f}\nUNC {d['uncertainty']:.3f}"
+        f"{len(p)} forecasts\nshaded: 90% consistency band\n"
+        f"MCB {d['reliability']:.3f}, DSC {d['resolution']:.3f}, UNC {d['uncertainty']:.3f}"
     )
 
 
@@ -87,7 +88,7 @@ def test_name_gives_a_legend_and_switches_are_honoured() -> None:
     p, y = forecasts()
     ax = plot_reliability(p, y, hypothesis="politburo", histogram=False, annotate=False)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["politburo"]
-    assert len(ax.child_axes) == 0 and len(ax.texts) == 0
+    assert len(ax.child_axes) == 0 and "MCB" not in ax.texts[0].get_text()
     assert isinstance(ax, Axes)
 
 
@@ -112,7 +113,8 @@ def test_several_hypotheses_from_a_backtest_frame() -> None:
     lines = curves(ax)
     assert len(lines) == 3
     assert [ln.get_label() for ln in lines] == ["politburo", "steady", "climatology"]
-    assert [ln.get_color() for ln in lines] == list(OKABE_ITO[:3])
+    # each in its place of the style map; climatology, the baseline, dark grey and dotted
+    assert [ln.get_color() for ln in lines] == [*OKABE_ITO[:2], "0.3"]
     assert len({str(ln.get_linestyle()) for ln in lines}) == 3  # grayscale-safe
     assert len({ln.get_marker() for ln in lines}) == 3
     assert len(bands(ax)) == 3
@@ -128,15 +130,32 @@ def test_several_hypotheses_from_a_backtest_frame() -> None:
     outlines = [q for q in hax.patches if isinstance(q, Polygon)]
     assert len(outlines) == 3
     assert [q.get_edgecolor()[:3] for q in outlines] == [
-        pytest.approx(tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))) for c in OKABE_ITO[:3]
+        *(
+            pytest.approx(tuple(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+            for c in OKABE_ITO[:2]
+        ),
+        pytest.approx((0.3, 0.3, 0.3)),
     ]
     # terms: one line per hypothesis, UNC once (same cases), censored origin left out
     (note,) = ax.texts
     lines_of_text = note.get_text().split("\n")
     y30 = [1, 0, 0, 1, 0]
     d = corp_decomposition([0.6, 0.2, 0.1, 0.5, 0.3], y30)
-    assert lines_of_text[0] == (f"politburo: MCB {d['reliability']:.3f}, DSC {d['resolution']:.3f}")
-    assert lines_of_text[-1] == f"UNC {0.4 * 0.6:.3f}" and len(lines_of_text) == 4
+    assert lines_of_text[0] == ("5 forecasts with overlapping windows")
+    assert lines_of_text[1:3] == [
+        "shaded: 90% consistency band",
+        "(assumes independent forecasts: too narrow here)",
+    ]
+    assert lines_of_text[3] == (f"politburo: MCB {d['reliability']:.3f}, DSC {d['resolution']:.3f}")
+    assert lines_of_text[-1] == f"UNC {0.4 * 0.6:.3f}" and len(lines_of_text) == 7
+    # square axes: the diagonal at 45°, legend and scores below
+    assert ax.get_box_aspect() == 1
+    fig.canvas.draw()
+    box = ax.get_window_extent()
+    assert box.width == pytest.approx(box.height, rel=1e-6)
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < box.y0
+    assert all(t.get_fontsize() >= 7 for t in [*ax.texts, *ax.get_xticklabels()])
 
 
 def test_censored_rows_are_not_drawn() -> None:

@@ -62,7 +62,7 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "horizon_days: [60, 30]",
             "horizon_days: unknown key 'horizon_days' (did you mean 'horizons_days'?); allowed: name, "
             "question, as_of, data, trigger, outcomes, horizons_days, hypotheses, what_if, compare, "
-            "sampling, joint (and 1 more problem).",
+            "sampling, joint, labels (and 1 more problem).",
         ),
         (
             "cut_days: [0, 30, 60]",

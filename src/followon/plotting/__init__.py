@@ -11,16 +11,28 @@ from followon.plotting.joint import plot_first_action
 from followon.plotting.reliability import plot_reliability
 from followon.plotting.sbc import plot_sbc_ecdf
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
+from followon.plotting.summary import (
+    plot_at_a_glance,
+    plot_combined,
+    plot_model_forecast,
+    plot_model_summary,
+    plot_paper_figure,
+)
 from followon.plotting.timeline import plot_scenario_timeline, plot_timeline
 
 __all__ = [
     "OKABE_ITO",
     "paper_style",
+    "plot_at_a_glance",
+    "plot_combined",
     "plot_comparison",
     "plot_first_action",
     "plot_forecast",
     "plot_hazard",
     "plot_hazard_ratios",
+    "plot_model_forecast",
+    "plot_model_summary",
+    "plot_paper_figure",
     "plot_reliability",
     "plot_sbc_ecdf",
     "plot_scenario_timeline",

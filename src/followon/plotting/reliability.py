@@ -6,7 +6,8 @@ from :mod:`followon.evaluation.scores`; nothing here fits a model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib as mpl
@@ -18,7 +19,8 @@ from matplotlib.axes import Axes
 
 from followon.errors import EvaluationError, did_you_mean
 from followon.evaluation.scores import corp_decomposition, reliability_curve
-from followon.plotting.style import OKABE_ITO, STYLES
+from followon.plotting.keys import HypothesisStyle, name_of, style_map
+from followon.plotting.style import MIN_TEXT_PT
 
 __all__ = ["plot_reliability"]
 
@@ -94,6 +96,9 @@ def plot_reliability(
     random_seed: int | np.random.Generator | None = 0,
     histogram: bool = True,
     annotate: bool = True,
+    styles: Mapping[str, Any] | None = None,
+    labels: Mapping[str, str] | None = None,
+    overlapping: bool | None = None,
 ) -> Axes:
     r"""CORP reliability diagram (Dimitriadis, Gneiting & Jordan, PNAS 2021).
 
@@ -104,8 +109,15 @@ def plot_reliability(
     the lower right, and MCB (miscalibration), DSC (discrimination) and UNC (uncertainty) of
     the Brier score (:func:`~followon.evaluation.corp_decomposition`;
     :math:`\mathrm{BS} = \mathrm{MCB} - \mathrm{DSC} + \mathrm{UNC}`) in a small annotation.
-    Several hypotheses get one Okabe–Ito colour and line style/marker each (outlined
-    histograms in the same colours and styles). No title.
+    Several hypotheses get their colour and line style/marker from
+    :func:`~followon.plotting.keys.style_map` (in the order given, ``climatology`` dark grey
+    and dotted; ``styles=`` overrides, ``labels=`` renames), outlined histograms in the same
+    colours and styles. The axes are square (the diagonal at 45°); legend, scores and the
+    number of forecasts sit below them. No title.
+
+    The consistency bands resample forecasts as if they were independent. Backtest origins a
+    few weeks apart share most of their windows, so the cases are dependent and the bands too
+    narrow: with a frame (or ``overlapping=True``) the figure says so.
 
     Parameters
     ----------
@@ -128,14 +140,18 @@ def plot_reliability(
         Seed of the band resampling; fixed by default so a figure's bytes are reproducible.
     histogram, annotate : bool, default True
         Draw the sharpness histogram inset; write the MCB/DSC/UNC annotation.
+    styles, labels : mapping, optional
+        Hypothesis → colour/style, and id → text (as for :func:`~followon.plot_forecast`).
+    overlapping : bool, optional
+        Whether the forecast windows overlap (default: True for a backtest frame, False for
+        arrays); when they do, a note under the axes says the bands are too narrow.
 
     Returns
     -------
     matplotlib.axes.Axes
         The diagram's axes (limits [0, 1] on both); the histogram inset is
-        ``ax.child_axes[0]``. With several hypotheses the legend and the MCB/DSC/UNC lines sit
-        in the margin to the right of the axes, clear of the curves. For a square diagram,
-        give a square figure (``paper_style(height_mm=89)``).
+        ``ax.child_axes[0]``. The legend and the MCB/DSC/UNC lines sit below the axes, clear
+        of the curves; the axes box is square whatever the figure's shape.
 
     Raises
     ------
@@ -176,17 +192,21 @@ def plot_reliability(
 
     if ax is None:
         _, ax = plt.subplots()
+    if overlapping is None:
+        overlapping = isinstance(frame_or_p, pd.DataFrame)
     several = len(drawn) > 1
+    key = style_map([name for name, *_ in drawn], styles)
+    words = dict(labels or {})
     terms: list[tuple[str, float, float, float]] = []
     for i, (name, curve, d, _) in enumerate(drawn):
-        colour, style = OKABE_ITO[i % len(OKABE_ITO)], STYLES[i % len(STYLES)]
+        st = key.get(name) or HypothesisStyle("#0072B2")
         x = curve["p"].to_numpy()
         ax.fill_between(
             x,
             curve["low"].to_numpy(),
             curve["high"].to_numpy(),
             step="post",
-            color=colour,
+            color=st.color,
             alpha=0.12 if several else 0.2,
             linewidth=0,
         )
@@ -194,57 +214,66 @@ def plot_reliability(
             x,
             curve["p_recal"].to_numpy(),
             where="post",
-            color=colour,
-            linestyle=style["linestyle"],
-            marker=style["marker"],
             markevery=max(len(x) // 6, 1),
-            label=name if legend else "_nolegend_",
-            zorder=3,
+            label=name_of(name, words) if legend else "_nolegend_",
+            zorder=3 + 0.1 * i,
+            **st.line_kwargs(),
         )
-        terms.append((name, d["reliability"], d["resolution"], d["uncertainty"]))
+        terms.append((name_of(name, words), d["reliability"], d["resolution"], d["uncertainty"]))
     ax.plot(
         [0, 1], [0, 1], color="0.55", linewidth=0.6, linestyle="--", zorder=1, label="_nolegend_"
     )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
+    ax.set_box_aspect(1)
+    ax.set_anchor("N")  # spare height goes below, with the notes
     ax.set_xlabel("forecast probability")
     ax.set_ylabel("observed event frequency (PAV)")
-    small = _small()
-    if several:  # legend and terms in the margin to the right, clear of the curves
-        ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0)
-        if annotate:
-            ax.text(
-                1.03,
-                0.0,
-                _terms_table(terms),
-                transform=ax.transAxes,
-                ha="left",
-                va="bottom",
-                fontsize=small,
-            )
-    else:
-        if legend:
-            ax.legend(loc="upper left")
-        if annotate:
+    n = len(drawn[0][3])
+    notes = [
+        f"{n} forecasts" + (" with overlapping windows" if overlapping else ""),
+        f"shaded: {ci_prob:.0%} consistency band"
+        + ("\n(assumes independent forecasts: too narrow here)" if overlapping else ""),
+    ]
+    if annotate:
+        if several:
+            notes.append(_terms_table(terms))
+        else:
             _, mcb, dsc, unc = terms[0]
-            y0 = _HIST_BOUNDS[1] + _HIST_BOUNDS[3] + 0.04 if histogram else 0.04
-            ax.text(
-                0.97,
-                y0,
-                f"MCB {mcb:.3f}\nDSC {dsc:.3f}\nUNC {unc:.3f}",
-                transform=ax.transAxes,
-                ha="right",
-                va="bottom",
-                fontsize=small,
-            )
+            notes.append(f"MCB {mcb:.3f}, DSC {dsc:.3f}, UNC {unc:.3f}")
+    handles, _ = ax.get_legend_handles_labels()
+    under = 2.6 * MIN_TEXT_PT * 1.3
+    if legend and handles:
+        leg = ax.legend(
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            borderaxespad=3.3,
+            ncols=2 if len(handles) > 1 else 1,
+            handlelength=2.6,
+            columnspacing=1.0,
+        )
+        under += 1.3 * MIN_TEXT_PT * (math.ceil(len(handles) / 2) + 0.6)
+        assert leg is not None
+    ax.annotate(
+        "\n".join(notes),
+        (0.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -under),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=MIN_TEXT_PT,
+        color="0.25",
+        annotation_clip=False,
+    )
     if histogram:
-        _sharpness(ax, [p for *_, p in drawn])
+        _sharpness(ax, [p for *_, p in drawn], [key.get(name) for name, *_ in drawn])
     return ax
 
 
 def _small() -> float:
-    """Annotation size: 80% of the body text, never below Nature's 5 pt."""
-    return max(5.0, 0.8 * float(mpl.rcParams["font.size"]))
+    """Annotation size: the body text, never below :data:`MIN_TEXT_PT`."""
+    return max(MIN_TEXT_PT, float(mpl.rcParams["font.size"]))
 
 
 def _terms_table(terms: list[tuple[str, float, float, float]]) -> str:
@@ -258,30 +287,33 @@ def _terms_table(terms: list[tuple[str, float, float, float]]) -> str:
     )
 
 
-def _sharpness(ax: Axes, forecasts: list[np.ndarray]) -> Axes:
+def _sharpness(
+    ax: Axes, forecasts: list[np.ndarray], looks: Sequence[HypothesisStyle | None]
+) -> Axes:
     """Histogram of the forecast probabilities, 20 bins on [0, 1], in an inset of ``ax``.
 
     One forecaster: filled bars. Several: one outline each, in its colour and line style.
     """
     hax = ax.inset_axes(_HIST_BOUNDS)
     bins = np.linspace(0, 1, 21).tolist()
+    top = 0.0
     if len(forecasts) == 1:
-        hax.hist(forecasts[0], bins=bins, color=OKABE_ITO[0], alpha=0.8, linewidth=0)
+        colour = looks[0].color if looks[0] else "#0072B2"
+        counts, *_ = hax.hist(forecasts[0], bins=bins, color=colour, alpha=0.8, linewidth=0)
+        top = float(np.max(counts))
     else:
-        for i, p in enumerate(forecasts):
-            hax.hist(
-                p,
-                bins=bins,
-                histtype="step",
-                color=OKABE_ITO[i % len(OKABE_ITO)],
-                linestyle=STYLES[i % len(STYLES)]["linestyle"],
-                linewidth=0.8,
+        for p, look in zip(forecasts, looks, strict=True):
+            st = look or HypothesisStyle("0.2")
+            counts, *_ = hax.hist(
+                p, bins=bins, histtype="step", color=st.color, linestyle=st.linestyle, linewidth=0.8
             )
+            top = max(top, float(np.max(counts)))
     hax.set_xlim(0, 1)
     hax.set_xticks([0, 0.5, 1])
     hax.set_xticklabels(["0", "0.5", "1"])
-    hax.set_yticks([])
+    hax.set_yticks([top], [f"{top:.0f}"])  # the count scale: the tallest bar
+    hax.spines["left"].set_visible(True)
     hax.tick_params(labelsize=_small(), length=2, pad=1)
-    hax.spines[["left", "top", "right"]].set_visible(False)
+    hax.spines[["top", "right"]].set_visible(False)
     hax.patch.set_alpha(0)
     return hax

@@ -8,6 +8,7 @@ highlighted trigger, congresses, plenums, then Politburo meetings).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -24,7 +25,7 @@ from matplotlib.textpath import TextPath
 
 from followon.errors import DataError, ModelError, did_you_mean
 from followon.events.schema import event_types
-from followon.plotting.style import OKABE_ITO
+from followon.plotting.style import MIN_TEXT_PT, OKABE_ITO
 
 __all__ = ["POINT_TYPES", "TRIGGER_TYPES", "plot_scenario_timeline", "plot_timeline"]
 
@@ -58,8 +59,8 @@ _TRIGGER_LOOK = {
 _OTHER_TRIGGER = ("trigger", 0.6, 0.8, 4)
 _ROW_NAMES = {"missile_launch": "missile launch day", "balloon_launch": "balloon round"}
 _HIGHLIGHT = OKABE_ITO[1]
-_LABEL_PT = 5.0
-_LEVEL_PT = 6.5  # vertical step between the two label levels
+_LABEL_PT = MIN_TEXT_PT
+_LEVEL_PT = 8.5  # vertical step between label levels
 _ORD = r"(\d+)(?:st|nd|rd|th)"
 
 
@@ -92,6 +93,21 @@ def _short_label(row: Any) -> str:
     if label and len(label) <= 16:
         return label
     return str(row.get("event_id") or kind)
+
+
+_FAMILY_FIRST = {"Xi", "Hu", "Moon", "Yoon", "Lee", "Kim", "To", "Nguyen"}
+_SUMMIT_TEXT = "#00664A"  # Okabe–Ito green, darkened to read as text
+
+
+def _summit_label(row: Any, long: bool) -> str:
+    """Return ``Putin 19 Jun`` (``Putin Jun 2024`` over long spans) for a summit row."""
+    label = row.get("label")
+    label = "" if label is None or pd.isna(label) else str(label)
+    words = re.sub(r"\(.*?\)", "", label.split("–")[-1].split(",")[0]).split()
+    # family name: last for most, first for Chinese, Korean and Vietnamese names
+    who = (words[0] if words[0] in _FAMILY_FIRST else words[-1]) if words else "summit"
+    day = pd.Timestamp(row["date"])
+    return f"{who} {day:%b %Y}" if long else f"{who} {day.day} {day:%b}"
 
 
 def _text_width_pt(text: str) -> float:
@@ -156,17 +172,21 @@ def _label_triggers(
     y: float,
     highlight: set[str],
     blocked: Sequence[float] = (),
-    levels: int = 2,
+    levels: int = 3,
+    text_of: Any = None,
+    colour: str = "0.15",
+    latest_first: bool = False,
 ) -> None:
-    """Label trigger ticks where the label fits on one of ``levels`` lines, by priority.
+    """Label ticks where the label fits, centred over its tick, on one of ``levels`` lines.
 
-    No label but a highlighted one crosses an x in ``blocked`` (the as-of line).
+    By priority (the highlighted trigger, congresses, plenums, Politburo meetings). A label
+    is only ever centred over its own tick, so it never sits over another meeting's; no
+    label but a highlighted one crosses an x in ``blocked`` (the as-of line).
     """
+    text_of = text_of or _short_label
     x0, x1 = ax.get_xlim()
     fig = ax.get_figure(root=True)
     assert fig is not None
-    # constrained layout widens the axes later, so this underestimates the room: labels that
-    # are placed never overlap
     width_pt = ax.get_position().width * fig.get_figwidth() * 72.0
     days_per_pt = (x1 - x0) / width_pt
     gap = 2.0 * days_per_pt
@@ -176,6 +196,8 @@ def _label_triggers(
     ]
 
     def priority(r: dict[str, Any]) -> tuple[int, float]:
+        if latest_first:  # summits: the latest (nearest the trigger) first
+            return (0, -r["x"])
         if r["event_id"] in highlight:
             return (0, r["x"])
         return (_TRIGGER_LOOK.get(str(r["type"]), _OTHER_TRIGGER)[3], r["x"])
@@ -188,14 +210,14 @@ def _label_triggers(
         return all(hi + gap <= a or lo - gap >= b for a, b in taken)
 
     for r in sorted(records, key=priority):
-        x, text = float(r["x"]), _short_label(r)
+        x, text = float(r["x"]), text_of(r)
         w = _text_width_pt(text) * days_per_pt
         hot = r["event_id"] in highlight
-        # centred over the tick, else ending or starting at it; a highlighted trigger's label
-        # ends at its tick, clear of the as-of line that usually follows it
-        options = [("right", x - w, x)]
-        if not hot:
-            options = [("center", x - w / 2, x + w / 2), *options, ("left", x, x + w)]
+        # centred over the tick; a highlighted trigger's label may end at its tick instead,
+        # clear of the as-of line that usually follows it
+        options = [("center", x - w / 2, x + w / 2)]
+        if hot or latest_first:
+            options.append(("right", x - w, x))
         spot = next(
             (
                 (level, ha, lo, hi)
@@ -217,7 +239,7 @@ def _label_triggers(
             ha=ha,
             va="bottom",
             fontsize=_LABEL_PT,
-            color=_HIGHLIGHT if hot else "0.15",
+            color=_HIGHLIGHT if hot else colour,
             annotation_clip=False,
         )
 
@@ -234,13 +256,16 @@ def plot_timeline(
     highlight: Sequence[str] = (),
     types: Sequence[str] | None = None,
     ax: Axes | None = None,
+    observed_until: Any = None,
 ) -> Axes:
     """Events from ``start`` to ``end``: ticks by type, labelled triggers, shaded spans.
 
     Point events (missile launch days, nuclear tests, satellite launches, balloon rounds) are
     ``eventplot`` ticks, one row per type; triggers are ticks at their last day on a row of
     their own at the top, labelled where the label fits; summits and US–ROK exercise windows
-    are shaded across the axes; ``as_of`` is a black line and the forecast window hatched.
+    are shaded across the axes, and summits named on a row of their own at the bottom
+    ("Putin 19 Jun"); ``as_of`` is a black line and the forecast window hatched; days after
+    ``observed_until`` are shaded "not yet observed" (they are unknown, not quiet).
 
     Parameters
     ----------
@@ -262,6 +287,8 @@ def plot_timeline(
     types : sequence of str, optional
         Point-event rows to draw; default: those of :data:`POINT_TYPES` with events shown.
     ax : matplotlib Axes, optional
+    observed_until : date-like, optional
+        The last day the catalog covers; later days are shaded as not observed.
 
     Returns
     -------
@@ -294,12 +321,14 @@ def plot_timeline(
             handles.append(Patch(facecolor=face, alpha=alpha, edgecolor=edge, label=label))
 
     rows = list(types) if types is not None else [t for t in POINT_TYPES if t in set(shown["type"])]
+    summits = shown[shown["type"] == "summit"].copy()
+    lift = 1 if len(summits) else 0  # a row at the bottom names the summits
     n = len(rows)
     for i, kind in enumerate(rows):
         dates = shown.loc[shown["type"] == kind, "date"]
         ax.eventplot(
             _num(dates) + 0.5,
-            lineoffsets=n - 1 - i,
+            lineoffsets=n - 1 - i + lift,
             linelengths=0.7,
             linewidths=0.6,
             colors=_ROW_COLOURS.get(kind, "0.2"),
@@ -310,7 +339,7 @@ def plot_timeline(
     if "event_id" not in trig:
         trig["event_id"] = [f"trigger-{k}" for k in range(len(trig))]
     marked = set(highlight)
-    y_trig = float(n)
+    y_trig = float(n + lift)
     order = {t: k for k, t in enumerate(TRIGGER_TYPES)}
     groups = sorted(trig.groupby("type"), key=lambda g: (order.get(str(g[0]), len(order)), g[0]))
     for trigger_type, group in groups:
@@ -347,8 +376,11 @@ def plot_timeline(
         )
     has_triggers = len(trig) > 0
     as_of_x = [float(_num([_day(as_of)])[0])] if as_of is not None else []
-    if has_triggers:
-        _label_triggers(ax, trig, y_trig, marked, blocked=as_of_x)
+    if observed_until is not None and _day(observed_until) < end:
+        a = float(_num([_day(observed_until) + pd.Timedelta(days=1)])[0])
+        unseen = ax.axvspan(max(a, x0), x1, facecolor="0.9", linewidth=0, zorder=0.2)
+        unseen.set_label("not yet observed")
+        handles.append(unseen)
 
     if as_of is not None or origin is not None:
         origin_day = _day(origin) if origin is not None else _day(as_of) - pd.Timedelta(days=1)
@@ -372,21 +404,41 @@ def plot_timeline(
 
     labels = [_ROW_NAMES.get(t, t.replace("_", " ")) for t in rows]
     trig_name = "party meetings" if set(trig["type"]) <= set(TRIGGER_TYPES) else "triggers"
-    ticks = [*range(n - 1, -1, -1)] + ([n] if has_triggers else [])
-    ax.set_yticks(ticks, labels + ([trig_name] if has_triggers else []))
+    ticks = [*range(n - 1 + lift, lift - 1, -1)] + ([n + lift] if has_triggers else [])
+    ticks += [0] if lift else []
+    names = labels + ([trig_name] if has_triggers else []) + (["summits"] if lift else [])
+    ax.set_yticks(ticks, names)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
-    ax.set_ylim(-0.6, n + (1.25 if has_triggers else -0.4))
+    ax.set_ylim(-0.6, n + lift + (1.25 if has_triggers else -0.4))
     _date_axis(ax, start, end)
-    if handles:
+    if handles:  # below the dates: the space above the axes holds the meeting labels
         ax.legend(
             handles=handles,
-            loc="lower left",
-            bbox_to_anchor=(0.0, 1.0),
-            ncols=len(handles),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=math.ceil(len(handles) / 2),
             handlelength=1.4,
             columnspacing=1.2,
-            borderaxespad=0.2,
+            borderaxespad=2.2,
+        )
+    fig = ax.get_figure(root=True)
+    if fig is not None and fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()  # lay out first: labels are fitted to the final width
+    if has_triggers:
+        _label_triggers(ax, trig, y_trig, marked, blocked=as_of_x)
+    if lift:
+        summits["x"] = _num(summits["date"]) + 0.5
+        long = (end - start).days > 2 * 366
+        _label_triggers(
+            ax,
+            summits,
+            -0.42 - 0.3,
+            set(),
+            levels=1,
+            text_of=lambda r: _summit_label(r, long),
+            colour=_SUMMIT_TEXT,
+            latest_first=True,
         )
     return ax
 
@@ -447,4 +499,5 @@ def plot_scenario_timeline(
         highlight=[key] if key else [],
         types=types,
         ax=ax,
+        observed_until=(getattr(result, "meta", None) or {}).get("observed_until"),
     )

@@ -194,7 +194,8 @@ def _figures(result: BacktestResult, folder: Path) -> list[str]:
     for (outcome, horizon), sub in f.groupby(["outcome", "horizon_days"], sort=False):
         if sub["observed"].notna().sum() == 0:
             continue
-        with paper_style("single", height_mm=95.0):
+        lines = 3 + len(drawn) + 1  # n, band and caveat, one score line each, UNC
+        with paper_style("single", height_mm=84.0 + 4.0 * ((len(drawn) + 1) // 2) + 3.4 * lines):
             fig = plot_reliability(sub, hypothesis=drawn).get_figure(root=True)
             stem = folder / f"reliability_{outcome}_{horizon}d"
             names += [p.name for p in save_figure(fig, stem) if p.suffix == ".png"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,22 @@ def _data_age(result: ScenarioResult) -> str:
     return f"Outcome data observed: {'; '.join(parts)}.{age}"
 
 
+def _named(scenario: Any, key: str) -> str:
+    """Return ``label (id)`` when the scenario's ``labels:`` names ``key``, else the id."""
+    labels = getattr(scenario, "labels", None) or {}
+    return f"{labels[key]} ({key})" if key in labels else str(key)
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _not_compared(row: Mapping[Any, Any]) -> str:
+    """Return ``not compared (reason)`` for a comparison row without an elpd."""
+    reason = str(row.get("blocks") or "").removeprefix("not compared: ")
+    return f"not compared ({reason})" if reason else "not compared"
+
+
 def _answer(result: ScenarioResult) -> list[str]:
     """Return the combined forecast, one line per outcome (none if < 2 were compared)."""
     f = result.forecast
@@ -216,7 +233,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
     horizons = sorted(f["horizon_days"].unique())
     for outcome in f["outcome"].unique():
         lines += [
-            f"### {outcome}",
+            f"### {_named(s, outcome)}",
             "",
             "| hypothesis | " + " | ".join(f"{h} days" for h in horizons) + " |",
             "|---|" + "---|" * len(horizons),
@@ -227,7 +244,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             for h in horizons:
                 r = sub[(sub["hypothesis"] == hyp) & (sub["horizon_days"] == h)].iloc[0]
                 cells.append(_cell(r))
-            lines.append(f"| {hyp} | " + " | ".join(cells) + " |")
+            lines.append(f"| {_named(s, hyp)} | " + " | ".join(cells) + " |")
         obs = sub.drop_duplicates("horizon_days").set_index("horizon_days")["observed"]
         known = {int(h): v for h, v in obs.items() if not math.isnan(v)}
         if known:
@@ -257,6 +274,9 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             f" ± {best['se']:.1f}, stacking weight {best['weight']:.2f})."
         )
         for r in comp.iloc[1:].to_dict("records"):
+            if _missing(r["elpd"]):
+                text += f" *{r['hypothesis']}*: {_not_compared(r)}."
+                continue
             text += (
                 f" *{r['hypothesis']}*: {r['d_elpd']:.1f} lower (± {r['dse']:.1f}), weight "
                 f"{r['weight']:.2f} — {_verdict(float(r['d_elpd']), float(r['dse']))}."
@@ -267,6 +287,9 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
         "|---|---|---|---|---|---|---|",
     ]
     for r in result.comparison.to_dict("records"):
+        if _missing(r["elpd"]):
+            lines.append(f"| {r['outcome']} | {r['hypothesis']} | {_not_compared(r)} |||||")
+            continue
         numbers = " | ".join(f"{r[k]:.2f}" for k in ("elpd", "se", "d_elpd", "dse"))
         weight = f"{r['weight']:.2f} ({r['weight_low']:.2f}–{r['weight_high']:.2f})"
         lines.append(f"| {r['outcome']} | {r['hypothesis']} | {numbers} | {weight} |")

@@ -137,8 +137,8 @@ def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str 
         except ModelError as exc:
             raise ScenarioError(f"{where}{exc}") from None
     messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
-    for m in messages:
-        warnings.warn(m, ConvergenceWarning, stacklevel=3)
+    for m in messages:  # on the console, name the fit (file, outcome, hypothesis)
+        warnings.warn(f"{where}{m}", ConvergenceWarning, stacklevel=3)
     return messages
 
 

@@ -545,6 +545,9 @@ class Scenario(_Strict):
     compare: CompareSpec = CompareSpec()
     sampling: SamplingSpec = SamplingSpec()
     joint: JointSpec | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    """Readable names for figures and the report: outcome, hypothesis or what-if ids, event
+    types (``plenary_meeting: plenum`` names ``plenary_meeting[0-30]`` "plenum, days 0–30")."""
 
     source_path: str | None = Field(None, exclude=True)
     source_sha256: str | None = Field(None, exclude=True)
@@ -577,6 +580,16 @@ class Scenario(_Strict):
             except ValueError as exc:
                 where = f"hypotheses[{i}] '{clip(h.id)}' (model {h.model})"
                 raise ValueError(f"{where}: {exc}") from None
+        ids = {h.id for h in self.hypotheses} | {o.id for o in self.outcomes}
+        ids |= {w.id for w in self.what_if}
+        for key, text in self.labels.items():
+            if key not in ids and key not in event_types():
+                raise ValueError(
+                    f"labels: '{clip(key)}' names no outcome, hypothesis, what-if or event type"
+                    f"{hint(key, sorted(ids))}; label one of {', '.join(sorted(ids))}"
+                )
+            if not text.strip() or len(text) > 80:
+                raise ValueError(f"labels: '{clip(key)}' needs a text of 1 to 80 characters")
         if self.as_of <= self.data.start:
             raise ValueError(f"as_of {self.as_of} is not after data.start {self.data.start}")
         t = self.trigger

@@ -177,8 +177,10 @@ def build_exposure(
         it), else :func:`followon.observed_until` (bundled catalog and local overlay), else the
         last event. Pass it for your own event files.
     require_events : bool
-        Refuse a window without any outcome event (default). Leave-future-out training
-        windows may legitimately have none.
+        Refuse a window without any outcome event, and a covariate whose type has no event
+        before ``as_of`` (default). Leave-future-out training windows and backtest origins may
+        legitimately have none (a covariate column is then all zero, as the cut of a longer
+        table is).
 
     Returns
     -------
@@ -214,7 +216,7 @@ def build_exposure(
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise DataError(f"covariate columns named twice: {', '.join(dupes)}; give one a name.")
-    for cov in covariates:
+    for cov in covariates if require_events else ():
         cov.check(known)
     counts = outcome.daily_counts(known[known["date"] <= end])
     days = pd.date_range(start, end, freq="D", name="date")

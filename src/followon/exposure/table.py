@@ -156,6 +156,7 @@ def build_exposure(
     covariates: Sequence[Covariate] = (),
     observed_until: str | pd.Timestamp | None = None,
     require_events: bool = True,
+    check_covariates: bool = True,
 ) -> ExposureTable:
     """Build the daily at-risk table for one outcome.
 
@@ -177,10 +178,12 @@ def build_exposure(
         it), else :func:`followon.observed_until` (bundled catalog and local overlay), else the
         last event. Pass it for your own event files.
     require_events : bool
-        Refuse a window without any outcome event, and a covariate whose type has no event
-        before ``as_of`` (default). Leave-future-out training windows and backtest origins may
-        legitimately have none (a covariate column is then all zero, as the cut of a longer
-        table is).
+        Refuse a window without any outcome event (default). Leave-future-out training
+        windows may legitimately have none.
+    check_covariates : bool
+        Refuse a covariate whose type has no event before ``as_of`` (default). A backtest
+        origin may come before a trigger type's first event: its column is then all zero, as
+        the cut of a longer table is.
 
     Returns
     -------
@@ -216,7 +219,7 @@ def build_exposure(
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise DataError(f"covariate columns named twice: {', '.join(dupes)}; give one a name.")
-    for cov in covariates if require_events else ():
+    for cov in covariates if check_covariates else ():
         cov.check(known)
     counts = outcome.daily_counts(known[known["date"] <= end])
     days = pd.date_range(start, end, freq="D", name="date")

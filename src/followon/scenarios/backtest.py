@@ -308,6 +308,7 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                         covariates=_rebuilt_covariates(full, origin),
                         observed_until=full.observed_until,
                         require_events=False,
+                        check_covariates=False,
                     )
                     if job.rebuild[h.id]
                     else _cut(full, origin)

@@ -154,6 +154,20 @@ def test_recent_rate_is_the_log_count_of_the_window() -> None:
         fo.RecentRate(window_days=0)
 
 
+def test_a_covariate_without_events_is_refused_unless_told_otherwise() -> None:
+    events = ev(launches("2020-01-02", "2020-01-04"))
+    kwargs = dict(
+        start="2020-01-01",
+        as_of="2020-01-09",
+        observed_until="2020-12-31",
+        covariates=[fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))],
+    )
+    with pytest.raises(DataError, match="no plenary_meeting events"):
+        fo.build_exposure(events, fo.Outcome("l", LAUNCH), **kwargs)
+    table = fo.build_exposure(events, fo.Outcome("l", LAUNCH), check_covariates=False, **kwargs)
+    assert (table.data["plenary_meeting[0-30]"] == 0).all()
+
+
 def test_season_and_era() -> None:
     events = ev(launches("2020-03-31"))
     table = fo.build_exposure(

@@ -10,6 +10,7 @@ LAYER = {
     "errors": 0,
     "_io": 0,
     "_version": 0,
+    "_lazy": 0,
     "events": 1,
     "exposure": 2,
     "hazard": 3,

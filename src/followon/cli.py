@@ -16,14 +16,13 @@ Errors a user can cause print one line to stderr, never a traceback. Exit status
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-
-import pandas as pd
 
 from followon._version import __version__
 from followon.errors import FollowonError, OutputError, RecordError, ScenarioError
@@ -32,6 +31,8 @@ __all__ = ["main"]
 
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import load_manifest
 
     manifest = load_manifest()
@@ -50,6 +51,8 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_show(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import load_events
 
     events = load_events(args.type, start=args.start, end=args.end)
@@ -67,6 +70,8 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_summary(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import events_per_year, load_events, load_manifest, observed_until
 
     events = load_events()
@@ -135,6 +140,8 @@ def _cmd_data_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_sources(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import (
         load_manifest,
         observed_until,
@@ -212,6 +219,8 @@ def _cmd_scenario_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.scenarios import load_scenario, prior_predictive
 
     scenarios = [load_scenario(p) for p in args.files]
@@ -340,6 +349,8 @@ def _cmd_register(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import pandas as pd
+
     from followon.record import ForecastLedger, score_forecasts
 
     if args.ledger and not Path(args.ledger).exists():
@@ -385,7 +396,7 @@ def _date_arg(value: str) -> str:
     try:
         if not _DATE_RE.fullmatch(value):
             raise ValueError(value)
-        pd.Timestamp(value)
+        dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{shown}' is not a date (YYYY-MM-DD, a real calendar day)"

@@ -271,7 +271,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             flush=True,
         )
         try:
-            result = run_scenario(s, quick=args.quick)
+            result = run_scenario(s, quick=args.quick, progress=not args.quiet)
             written_to = write_results(
                 result, target, save_models=not args.no_models, force=args.force
             )
@@ -527,6 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subfolder", action="store_true", help="write into OUT/<scenario name>")
     p.add_argument("--no-models", action="store_true", help="do not save fitted models (.nc)")
     p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_run)
 
     p = groups.add_parser(

@@ -62,6 +62,19 @@ def test_a_warning_waits_for_the_line_to_end() -> None:
     assert shown == [f"{stream.getvalue()!r} then R-hat 1.02"]  # after the newline
 
 
+def test_a_repeated_warning_is_shown_once() -> None:
+    bar = FitProgress(2, enabled=True, stream=io.StringIO())
+    shown: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = lambda message, *args, **kw: shown.append(str(message))
+        for h in ("a", "b"):
+            with bar.fit("o", h, "numpyro"):
+                warnings.warn("ESS < 400", UserWarning, stacklevel=1)
+                warnings.warn(f"{h} only", UserWarning, stacklevel=1)
+    assert shown == ["ESS < 400", "a only", "b only"]
+
+
 def test_a_failed_fit_ends_its_line_and_the_error_passes() -> None:
     stream = io.StringIO()
     bar = FitProgress(1, enabled=True, stream=stream)

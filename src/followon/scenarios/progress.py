@@ -2,7 +2,8 @@
 
 ``[3/9] any_missile / clustering: fitting (numpyro NUTS) … 4.1 s`` — the line is begun when
 the fit starts and finished with its time when it ends. Warnings raised while a line is open
-are held back and shown after the line ends, so they never split it.
+are held back and shown after the line ends, so they never split it (a warning repeated
+within the run is shown once, as the default filter would).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["FitProgress", "method_label"]
 
@@ -41,6 +42,7 @@ class FitProgress:
         self.enabled = enabled
         self.stream = stream
         self.count = 0
+        self._seen: set[tuple[Any, ...]] = set()
 
     @contextlib.contextmanager
     def fit(self, outcome: str, hypothesis: str, method: str) -> Iterator[None]:
@@ -75,5 +77,8 @@ class FitProgress:
             finally:
                 stream.write(ended + "\n")
                 stream.flush()
-        for w in held:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+        for w in held:  # a warning repeated within the run is shown once, as it was without lines
+            key = (str(w.message), w.category, w.filename, w.lineno)
+            if key not in self._seen:
+                self._seen.add(key)
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)

@@ -29,7 +29,7 @@ HEADER = """\
 # Gallery
 
 Figures from the shipped scenarios, drawn by `python docs/make_gallery.py` (quick mode:
-2 chains × 500 draws; `--full` for the real run), which also writes this page. Each folder also
+2 chains × 1000 draws; `--full` for the real run), which also writes this page. Each folder also
 holds the run's `report.md`. Every figure is a `plot_*` function applied to a finished
 `ScenarioResult` inside `fo.paper_style()` (89 mm wide, or 183 mm for the timeline; 7 pt,
 Okabe–Ito colours paired with line styles):

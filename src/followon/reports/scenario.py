@@ -116,7 +116,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
         + f"; forecasts count days after {result.origin:%Y-%m-%d}. Outcome data observed until "
         f"{result.meta.get('observed_until')}."
         + (
-            " **Quick run** (2 chains × 500 draws, ≤ 2 comparison blocks): a first look."
+            " **Quick run** (2 chains × 1000 draws, ≤ 2 comparison blocks): a first look."
             if result.quick
             else ""
         ),

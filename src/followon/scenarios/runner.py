@@ -54,7 +54,7 @@ from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
 
-QUICK = {"draws": 500, "tune": 500, "chains": 2}
+QUICK = {"draws": 1000, "tune": 500, "chains": 2}
 """Sampling of a quick run (which also keeps at most ``QUICK_ORIGINS`` comparison blocks)."""
 
 
@@ -302,7 +302,7 @@ def run_scenario(
     events : DataFrame, optional
         Events to use instead of the scenario's ``data`` (its ``start`` still applies).
     quick : bool
-        A first look: 2 chains × 500 draws and at most 2 comparison blocks.
+        A first look: 2 chains × 1000 draws (500 tuning steps) and at most 2 comparison blocks.
     progress : bool
         A line on stderr per fit as it starts and ends (``[3/9] any_missile / clustering:
         fitting (numpyro NUTS) … 4.1 s``), and per hypothesis for its comparison and

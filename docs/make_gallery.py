@@ -43,7 +43,7 @@ HEADER = """\
 # Gallery
 
 Figures from the shipped scenarios, drawn by `make gallery` (`python docs/make_gallery.py`;
-quick mode: 2 chains × 500 draws, every figure stamped "quick run – not for publication";
+quick mode: 2 chains × 1000 draws, every figure stamped "quick run – not for publication";
 `--full` for the real run), which also writes this page and `gallery/manifest.json` (the
 sha256 of every input: a test fails when the gallery is older than the scenarios or the
 plotting code). Each folder holds the run's `report.md` and every figure as PNG and PDF. Every

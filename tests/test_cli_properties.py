@@ -161,7 +161,7 @@ def test_run_contract(
     path.write_text(scenario, encoding="utf-8")
     out = folder / "results"
     started = time.perf_counter()
-    code = main(["run", str(path), "--out", str(out), "--quick", "--no-models"])
+    code = main(["run", str(path), "--out", str(out), "--quick", "--no-models", "--quiet"])
     err = capsys.readouterr().err
     seconds = time.perf_counter() - started
     assert code in (0, 1, 2), (code, err)  # 1: the events file, 2: the scenario

@@ -11,6 +11,7 @@ LAYER = {
     "_io": 0,
     "_display": 0,
     "_version": 0,
+    "_lazy": 0,
     "events": 1,
     "exposure": 2,
     "hazard": 3,

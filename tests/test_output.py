@@ -161,7 +161,7 @@ def fits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace fitting and writing: record the scenarios fitted; a scenario named *boom* fails."""
     fitted: list[str] = []
 
-    def run_scenario(scenario: Any, quick: bool = False) -> Any:
+    def run_scenario(scenario: Any, quick: bool = False, progress: bool = False) -> Any:
         fitted.append(scenario.name)
         if "boom" in scenario.name:
             raise fo.ModelError(f"{scenario.name}: the sampler diverged")

@@ -1,9 +1,21 @@
 """followon: Bayesian hazard models of what a state does after a summit or a party meeting.
 
 The first case is North Korea. ``load_events`` gives the bundled, sourced event catalog.
+
+Only the exceptions and the version are imported with the package; every other public name is
+imported on first use (PEP 562 ``__getattr__``), so ``import followon`` and the light CLI
+commands do not load pandas' heavier companions, SciPy, PyMC, JAX or matplotlib until a table,
+a fit or a figure needs them. ``_LAZY`` maps each such module to the names it gives; the
+``TYPE_CHECKING`` imports below give the same names to type checkers and must match it
+(tests/test_startup.py checks that).
 """
 
-from followon import forecasting as forecasting
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from followon._lazy import lazy_names
 from followon._version import __version__
 from followon.errors import (
     ConvergenceWarning,
@@ -18,92 +30,187 @@ from followon.errors import (
     RecordError,
     ScenarioError,
 )
-from followon.evaluation import (
-    brier_score,
-    brier_skill,
-    corp_decomposition,
-    interval_coverage,
-    log_score,
-    reliability_curve,
-    score_table,
-    simulation_based_calibration,
-)
-from followon.events import (
-    EVENT_TYPES,
-    MISSILE_CLASSES,
-    CatalogSummary,
-    DataWarning,
-    OverlayFile,
-    add_overlay,
-    catalog_summary,
-    data_dir,
-    event_types,
-    events_per_year,
-    load_events,
-    load_manifest,
-    observed_until,
-    observed_until_by_producer,
-    observed_until_sources,
-    overlay_files,
-    read_cns_missile_database,
-    read_csis_provocations,
-    read_events,
-    remove_overlay,
-    validate_events,
-)
-from followon.exposure import (
-    DaysSinceLast,
-    Era,
-    Excitation,
-    ExposureTable,
-    Outcome,
-    RecentRate,
-    Season,
-    Spans,
-    Trend,
-    TriggerWindows,
-    build_exposure,
-)
-from followon.hazard import (
-    FORECAST_COLUMNS,
-    MODELS,
-    HawkesHazard,
-    HazardModel,
-    LogLogisticTTE,
-    MultiActionHazard,
-    PiecewiseHazard,
-    PooledHazard,
-    WeibullTTE,
-    get_model,
-    register_model,
-)
-from followon.plotting import (
-    paper_style,
-    plot_at_a_glance,
-    plot_combined,
-    plot_comparison,
-    plot_forecast,
-    plot_hazard,
-    plot_hazard_ratios,
-    plot_model_forecast,
-    plot_model_summary,
-    plot_paper_figure,
-    plot_reliability,
-    plot_sbc_ecdf,
-    plot_scenario_timeline,
-    plot_timeline,
-)
-from followon.record import ForecastLedger
-from followon.reports import write_backtest, write_results
-from followon.scenarios import (
-    BacktestResult,
-    Scenario,
-    ScenarioResult,
-    backtest,
-    bundled_scenarios,
-    load_scenario,
-    run_scenario,
-)
+
+if TYPE_CHECKING:
+    from followon import forecasting as forecasting
+    from followon.evaluation import (
+        brier_score,
+        brier_skill,
+        corp_decomposition,
+        interval_coverage,
+        log_score,
+        reliability_curve,
+        score_table,
+        simulation_based_calibration,
+    )
+    from followon.events import (
+        EVENT_TYPES,
+        MISSILE_CLASSES,
+        CatalogSummary,
+        DataWarning,
+        OverlayFile,
+        add_overlay,
+        catalog_summary,
+        data_dir,
+        event_types,
+        events_per_year,
+        load_events,
+        load_manifest,
+        observed_until,
+        observed_until_by_producer,
+        observed_until_sources,
+        overlay_files,
+        read_cns_missile_database,
+        read_csis_provocations,
+        read_events,
+        remove_overlay,
+        validate_events,
+    )
+    from followon.exposure import (
+        DaysSinceLast,
+        Era,
+        Excitation,
+        ExposureTable,
+        Outcome,
+        RecentRate,
+        Season,
+        Spans,
+        Trend,
+        TriggerWindows,
+        build_exposure,
+    )
+    from followon.hazard import (
+        FORECAST_COLUMNS,
+        MODELS,
+        HawkesHazard,
+        HazardModel,
+        LogLogisticTTE,
+        MultiActionHazard,
+        PiecewiseHazard,
+        PooledHazard,
+        WeibullTTE,
+        get_model,
+        register_model,
+    )
+    from followon.plotting import (
+        paper_style,
+        plot_at_a_glance,
+        plot_combined,
+        plot_comparison,
+        plot_forecast,
+        plot_hazard,
+        plot_hazard_ratios,
+        plot_model_forecast,
+        plot_model_summary,
+        plot_paper_figure,
+        plot_reliability,
+        plot_sbc_ecdf,
+        plot_scenario_timeline,
+        plot_timeline,
+    )
+    from followon.record import ForecastLedger
+    from followon.reports import write_backtest, write_results
+    from followon.scenarios import (
+        BacktestResult,
+        Scenario,
+        ScenarioResult,
+        backtest,
+        bundled_scenarios,
+        load_scenario,
+        run_scenario,
+    )
+
+_LAZY: dict[str, tuple[str, ...]] = {
+    "followon.evaluation": (
+        "brier_score",
+        "brier_skill",
+        "corp_decomposition",
+        "interval_coverage",
+        "log_score",
+        "reliability_curve",
+        "score_table",
+        "simulation_based_calibration",
+    ),
+    "followon.events": (
+        "CatalogSummary",
+        "catalog_summary",
+        "EVENT_TYPES",
+        "MISSILE_CLASSES",
+        "DataWarning",
+        "OverlayFile",
+        "add_overlay",
+        "data_dir",
+        "event_types",
+        "events_per_year",
+        "load_events",
+        "load_manifest",
+        "observed_until",
+        "observed_until_by_producer",
+        "observed_until_sources",
+        "overlay_files",
+        "read_cns_missile_database",
+        "read_csis_provocations",
+        "read_events",
+        "remove_overlay",
+        "validate_events",
+    ),
+    "followon.exposure": (
+        "RecentRate",
+        "DaysSinceLast",
+        "Era",
+        "Excitation",
+        "ExposureTable",
+        "Outcome",
+        "Season",
+        "Spans",
+        "Trend",
+        "TriggerWindows",
+        "build_exposure",
+    ),
+    "followon.hazard": (
+        "FORECAST_COLUMNS",
+        "MODELS",
+        "HawkesHazard",
+        "HazardModel",
+        "LogLogisticTTE",
+        "MultiActionHazard",
+        "PiecewiseHazard",
+        "PooledHazard",
+        "WeibullTTE",
+        "get_model",
+        "register_model",
+    ),
+    "followon.plotting": (
+        "plot_at_a_glance",
+        "plot_combined",
+        "plot_model_forecast",
+        "plot_model_summary",
+        "plot_paper_figure",
+        "paper_style",
+        "plot_comparison",
+        "plot_forecast",
+        "plot_hazard",
+        "plot_hazard_ratios",
+        "plot_reliability",
+        "plot_sbc_ecdf",
+        "plot_scenario_timeline",
+        "plot_timeline",
+    ),
+    "followon.record": ("ForecastLedger",),
+    "followon.reports": (
+        "write_backtest",
+        "write_results",
+    ),
+    "followon.scenarios": (
+        "BacktestResult",
+        "Scenario",
+        "ScenarioResult",
+        "backtest",
+        "bundled_scenarios",
+        "load_scenario",
+        "run_scenario",
+    ),
+}
 
 __all__ = [
     "EVENT_TYPES",
@@ -194,3 +301,12 @@ __all__ = [
     "write_backtest",
     "write_results",
 ]
+
+
+_lazy_getattr, __dir__ = lazy_names(__name__, _LAZY, __all__)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "forecasting":  # a subpackage: importing it sets the attribute
+        return importlib.import_module("followon.forecasting")
+    return _lazy_getattr(name)

@@ -16,14 +16,13 @@ Errors a user can cause print one line to stderr, never a traceback. Exit status
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 import sys
 import traceback
 import warnings
 from collections.abc import Callable, Sequence
-
-import pandas as pd
 
 from followon._version import __version__
 from followon.errors import FollowonError, OutputError, RecordError, ScenarioError
@@ -32,6 +31,8 @@ __all__ = ["main"]
 
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import load_manifest
 
     manifest = load_manifest()
@@ -50,6 +51,8 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_show(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import load_events
 
     events = load_events(args.type, start=args.start, end=args.end)
@@ -117,6 +120,8 @@ def _cmd_data_remove(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_sources(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.events import (
         load_manifest,
         observed_until,
@@ -199,6 +204,8 @@ def _cmd_scenario_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenario_prior_check(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from followon.scenarios import load_scenario, prior_predictive
 
     scenarios = [load_scenario(p) for p in args.files]
@@ -249,7 +256,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             flush=True,
         )
         try:
-            result = run_scenario(s, quick=args.quick)
+            result = run_scenario(s, quick=args.quick, progress=not args.quiet)
             written_to = write_results(
                 result, target, save_models=not args.no_models, force=args.force
             )
@@ -333,6 +340,8 @@ def _cmd_register(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import pandas as pd
+
     from followon.record import ForecastLedger, score_forecasts
 
     if args.ledger and not Path(args.ledger).exists():
@@ -378,7 +387,7 @@ def _date_arg(value: str) -> str:
     try:
         if not _DATE_RE.fullmatch(value):
             raise ValueError(value)
-        pd.Timestamp(value)
+        dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"'{shown}' is not a date (YYYY-MM-DD, a real calendar day)"
@@ -523,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subfolder", action="store_true", help="write into OUT/<scenario name>")
     p.add_argument("--no-models", action="store_true", help="do not save fitted models (.nc)")
     p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=_cmd_run)
 
     p = groups.add_parser(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -74,7 +78,13 @@ def test_parameter_recovery_with_trigger_window_and_self_excitation() -> None:
     assert model.diagnostics_.attrs["divergences"] == 0
 
 
-def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(simulated: pd.DataFrame) -> None:
+def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(
+    simulated: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import jax
+
+    from followon.hazard import _sampling
+
     covs = [fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))]
 
     def table(as_of: str) -> fo.ExposureTable:
@@ -87,12 +97,30 @@ def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(simulated: pd.Da
             observed_until="2030-01-01",
         )
 
+    def compiled(fit: Any) -> set[str]:
+        """Names of the functions JAX compiled during ``fit()``."""
+        caplog.clear()
+        jax.config.update("jax_log_compiles", True)
+        try:
+            with caplog.at_level(logging.WARNING, logger="jax._src.interpreters.pxla"):
+                fit()
+        finally:
+            jax.config.update("jax_log_compiles", False)
+        return set(re.findall(r"Compiling jit\((\w+)\)", caplog.text))
+
+    monkeypatch.setattr(_sampling, "GLM_MODELS", type(_sampling.GLM_MODELS)())
     kwargs = {"draws": 1000, "tune": 1000, "chains": 2, "progressbar": False}
-    model = fo.PiecewiseHazard().fit(table("2008-01-01"), random_seed=5, **kwargs)
-    compiled = model._pm_model
-    model.fit(table("2010-12-01"), random_seed=6, **kwargs)
-    assert model._pm_model is compiled  # new data swapped in, graph not rebuilt
+    model = fo.PiecewiseHazard()
+    first = compiled(lambda: model.fit(table("2010-06-01"), random_seed=5, **kwargs))
+    (built,) = _sampling.GLM_MODELS.values()
+    # same padded size, new data: only numpyro's per-run collection loop is compiled again
+    again = compiled(lambda: model.fit(table("2010-12-01"), random_seed=6, **kwargs))
+    assert again <= {"_fori_collect_loop"} and first - again, (first, again)
+    assert list(_sampling.GLM_MODELS.values()) == [built]
+    monkeypatch.setattr(_sampling, "GLM_MODELS", type(_sampling.GLM_MODELS)())
     fresh = fo.PiecewiseHazard().fit(table("2010-12-01"), random_seed=6, **kwargs)
-    np.testing.assert_allclose(
-        model.idata_["posterior"]["beta"].values, fresh.idata_["posterior"]["beta"].values
-    )
+    assert _sampling.GLM_MODELS[tuple(model.table_.covariate_names)] is not built
+    for name in ("baseline_rate", "beta"):
+        np.testing.assert_array_equal(
+            model.idata_["posterior"][name].values, fresh.idata_["posterior"][name].values
+        )

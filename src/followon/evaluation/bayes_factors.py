@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
-from scipy.stats import multivariate_normal
 
 from followon.hazard import PiecewiseHazard
 
@@ -68,6 +67,8 @@ def savage_dickey(model: PiecewiseHazard) -> float:
         log_prior = _exact_log_density_at_zero(np.full(k + 1, a), np.full(k + 1, b))
         log_post = _exact_log_density_at_zero(np.asarray(gamma["shape"]), np.asarray(gamma["rate"]))
         return float(np.exp(log_prior - log_post))
+    from scipy.stats import multivariate_normal  # here: scipy.stats takes ≈ 1 s to import
+
     draws = np.asarray(model.idata_["posterior"]["beta"].values).reshape(-1, k)
     mu, sd = np.asarray(model.prior_["beta_mean"]), np.asarray(model.prior_["beta_sd"])
     log_prior = float(multivariate_normal(mean=mu, cov=np.diag(sd**2)).logpdf(np.zeros(k)))

@@ -57,7 +57,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from followon.errors import ConvergenceWarning, EvaluationError, ModelError
 from followon.exposure.table import ExposureTable
@@ -134,6 +133,8 @@ def _ecdf_points(L: int) -> np.ndarray:
 
 def _tail_probability(counts: np.ndarray, n: int, z: np.ndarray) -> np.ndarray:
     """Two-sided binomial tail probability of each ECDF count ``n F(z)`` under uniformity."""
+    from scipy import stats  # here: scipy.stats takes ≈ 1 s to import
+
     lower = stats.binom.cdf(counts, n, z)
     upper = stats.binom.sf(counts - 1, n, z)
     return np.minimum(1.0, 2.0 * np.minimum(lower, upper))
@@ -210,6 +211,8 @@ def sbc_uniformity(
     EvaluationError
         Ranks missing, not whole numbers or outside ``0 … L``; ``prob`` outside (0, 1).
     """
+    from scipy import stats  # here: scipy.stats takes ≈ 1 s to import
+
     values = _check_ranks(ranks, L)
     if not 0 < prob < 1:
         raise EvaluationError(f"prob must be between 0 and 1, not {prob}.")
@@ -251,6 +254,8 @@ def sbc_ecdf_difference(
         ``prob`` simultaneous band for ECDF − z, see :func:`sbc_uniformity`) and one per
         quantity (its ECDF − z). ``attrs``: ``n_sims``, ``L``, ``prob``.
     """
+    from scipy import stats  # here: scipy.stats takes ≈ 1 s to import
+
     values = _check_ranks(ranks, L)
     if not 0 < prob < 1:
         raise EvaluationError(f"prob must be between 0 and 1, not {prob}.")

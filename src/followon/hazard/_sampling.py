@@ -1,7 +1,8 @@
 """Samplers: PyMC's NUTS backends and numpyro NUTS with one compiled model per structure.
 
-``sample_glm`` samples the piecewise model's Poisson GLM (the PyMC model is cached on the
-model instance and refitted with new data); ``sample_pymc_model`` samples any built PyMC
+``sample_glm`` samples the piecewise model's Poisson GLM (one PyMC model per covariate list,
+with data and priors set into it, so refits and prior-sensitivity refits reuse it and its
+compiled numpyro sampler); ``sample_pymc_model`` samples any built PyMC
 model, by ``pm.sample`` or, for numpyro, by :class:`JaxRunner`, which keeps one compiled
 sampler per data shape so refits on new data cost the sampling only.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "DEFAULT_MCMC_SAMPLER",
     "JaxRunner",
     "enable_jax_cache",
+    "glm_model",
     "numpyro_nuts",
     "sample_glm",
     "sample_pymc_model",
@@ -50,6 +53,63 @@ def enable_jax_cache() -> None:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
+GLM_MODELS: OrderedDict[tuple[str, ...], Any] = OrderedDict()
+"""The piecewise model's PyMC models, one per covariate list (most recently used last).
+
+Data *and* priors are ``pm.Data``, so every fit with the same covariates — a refit on new
+data, a leave-future-out block, a prior-sensitivity refit, another model instance — sets new
+values into one model; the numpyro path then reuses the sampler compiled for it
+(:func:`numpyro_nuts`)."""
+GLM_MODELS_KEPT = 8
+"""How many covariate lists :data:`GLM_MODELS` keeps (older ones are dropped)."""
+PAD_LOG_EXPOSURE = -300.0
+"""Log exposure of the rows the numpyro path pads with: with ``y = 0`` and ``x = 0`` such a
+row adds ``-λ0·e⁻³⁰⁰`` (≈ 1e-131) to the log density, below one ulp of it."""
+
+
+def padded_rows(n: int) -> int:
+    """Return the rows the numpyro path pads ``n`` rows to (one compiled shape for many sizes).
+
+    The next multiple of a quarter of n's leading power of two, at least 8: tables that grow by
+    a few comparison blocks share one shape, at most a quarter more rows.
+    """
+    step = max(8, 2 ** (max(n, 1).bit_length() - 3))
+    return -(-n // step) * step
+
+
+def glm_model(names: Sequence[str], data: dict[str, Any]) -> Any:
+    """Return the cached PyMC Poisson GLM for covariates ``names`` with ``data`` set into it."""
+    import pymc as pm
+
+    key = tuple(names)
+    rows = np.arange(len(data["y"]))
+    model = GLM_MODELS.get(key)
+    if model is None:
+        coords = {"covariate": list(names), "row": rows}
+        with pm.Model(coords=coords) as model:
+            log_e = pm.Data("log_exposure", data["log_exposure"], dims="row")
+            yd = pm.Data("y", data["y"], dims="row")
+            a_data = pm.Data("baseline_prior_shape", data["baseline_prior_shape"])
+            b_data = pm.Data("baseline_prior_rate", data["baseline_prior_rate"])
+            lam0 = pm.Gamma("baseline_rate", alpha=a_data, beta=b_data)
+            eta = pm.math.log(lam0) + log_e
+            if len(names):
+                Xd = pm.Data("X", data["X"], dims=("row", "covariate"))
+                mu = pm.Data("beta_mean", data["beta_mean"], dims="covariate")
+                sd = pm.Data("beta_sd", data["beta_sd"], dims="covariate")
+                beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
+                eta = eta + pm.math.dot(Xd, beta)
+            pm.Poisson("events", mu=pm.math.exp(eta), observed=yd, dims="row")
+        GLM_MODELS[key] = model
+        while len(GLM_MODELS) > GLM_MODELS_KEPT:
+            GLM_MODELS.popitem(last=False)
+    else:
+        GLM_MODELS.move_to_end(key)
+        with model:
+            pm.set_data(data, coords={"row": rows})
+    return model
+
+
 def sample_glm(
     X: np.ndarray,
     y: np.ndarray,
@@ -67,37 +127,30 @@ def sample_glm(
     random_seed: int | None,
     progressbar: bool,
     target_accept: float,
-    cache: dict[str, Any],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Sample the Poisson GLM with PyMC; the compiled model is reused across refits."""
-    import pymc as pm
+    """Sample the Poisson GLM; one PyMC model (and numpyro sampler) per covariate list.
 
+    numpyro: the rows are padded to :func:`padded_rows` with rows that add nothing, so refits
+    on tables of nearby sizes run the sampler compiled once (the result depends on the table
+    and the seed only, not on what was fitted before).
+    """
+    log_e = np.log(exposure)
     if method == "numpyro":
-        enable_jax_cache()
-    key = (tuple(names), float(a), tuple(mu), tuple(sd))  # b follows the data: set, not rebuilt
-    model = cache.get("_pm_model") if cache.get("_pm_key") == key else None
-    rows = np.arange(len(y))
-    if model is None:
-        coords = {"covariate": list(names), "row": rows}
-        with pm.Model(coords=coords) as model:
-            log_e = pm.Data("log_exposure", np.log(exposure), dims="row")
-            yd = pm.Data("y", y, dims="row")
-            b_data = pm.Data("baseline_prior_rate", float(b))
-            lam0 = pm.Gamma("baseline_rate", alpha=a, beta=b_data)
-            eta = pm.math.log(lam0) + log_e
-            if len(names):
-                Xd = pm.Data("X", X, dims=("row", "covariate"))
-                beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
-                eta = eta + pm.math.dot(Xd, beta)
-            pm.Poisson("events", mu=pm.math.exp(eta), observed=yd, dims="row")
-        cache["_pm_model"], cache["_pm_key"] = model, key
-    else:
-        with model:
-            new = {"log_exposure": np.log(exposure), "y": y, "baseline_prior_rate": float(b)}
-            if len(names):
-                new["X"] = X
-            pm.set_data(new, coords={"row": rows})
-    post, stats = _pm_sample(
+        pad = padded_rows(len(y)) - len(y)
+        y = np.concatenate([y, np.zeros(pad)])
+        log_e = np.concatenate([log_e, np.full(pad, PAD_LOG_EXPOSURE)])
+        X = np.vstack([X, np.zeros((pad, X.shape[1]))])
+    data: dict[str, Any] = {
+        "log_exposure": log_e,
+        "y": y,
+        "baseline_prior_shape": float(a),
+        "baseline_prior_rate": float(b),
+    }
+    if len(names):
+        data.update(X=X, beta_mean=np.asarray(mu, float), beta_sd=np.asarray(sd, float))
+    model = glm_model(names, data)
+    var_names = ["baseline_rate", "beta"] if len(names) else ["baseline_rate"]
+    posterior, stats = sample_pymc_model(
         model,
         method=method,
         draws=draws,
@@ -106,9 +159,10 @@ def sample_glm(
         random_seed=random_seed,
         progressbar=progressbar,
         target_accept=target_accept,
+        var_names=var_names,
     )
-    posterior = {"baseline_rate": post["baseline_rate"].values}
-    posterior["beta"] = post["beta"].values if len(names) else np.zeros((chains, draws, 0))
+    if not len(names):
+        posterior["beta"] = np.zeros((chains, draws, 0))
     return posterior, stats
 
 
@@ -207,10 +261,12 @@ class JaxRunner:
         import numpyro.distributions as dist  # type: ignore[import-untyped]
         import pytensor.tensor as pt
         from numpyro.infer import MCMC, NUTS  # type: ignore[import-untyped]
+        from pymc.initial_point import make_initial_point_fn
         from pymc.sampling.jax import get_jaxified_graph
         from pytensor.graph.replace import graph_replace
 
         self.model = model
+        self.chains = chains
         self.data_vars = list(model.data_vars)
         symbolic = [
             pt.tensor(name=d.name, dtype=d.dtype, shape=(None,) * d.ndim) for d in self.data_vars
@@ -241,6 +297,13 @@ class JaxRunner:
             jit_model_args=True,
         )
         self._outputs: dict[tuple[str, ...], Any] = {}
+        self.names = names
+        # PyMC's own start ("jitter+adapt_diag"): each chain at the model's initial point (the
+        # prior's support point, read from the current data) plus U(-1, 1) jitter, not
+        # numpyro's U(-2, 2) on the unconstrained scale, which can start far from the data
+        self._initial_point = make_initial_point_fn(
+            model=model, jitter_rvs=set(model.free_RVs), return_transformed=True
+        )
 
     def outputs(self, var_names: Sequence[str]) -> Any:
         """Jaxified map from the value variables to the named variables (constrained)."""
@@ -257,10 +320,15 @@ class JaxRunner:
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         import jax
 
-        seed = int(np.random.default_rng(random_seed).integers(2**31 - 1))
+        rng = np.random.default_rng(random_seed)
+        seed = int(rng.integers(2**31 - 1))
         self.mcmc.progress_bar = progressbar
         data = tuple(np.asarray(d.get_value()) for d in self.data_vars)
-        self.mcmc.run(jax.random.PRNGKey(seed), data, extra_fields=("diverging",))
+        starts = [self._initial_point(int(s)) for s in rng.integers(2**31 - 1, size=self.chains)]
+        init = {n: np.stack([np.asarray(p[n]) for p in starts]) for n in self.names}
+        if self.chains == 1:
+            init = {n: v[0] for n, v in init.items()}
+        self.mcmc.run(jax.random.PRNGKey(seed), data, init_params=init, extra_fields=("diverging",))
         samples = self.mcmc.get_samples(group_by_chain=True)
         values = [samples[v.name] for v in self.value_vars]
         out = jax.vmap(jax.vmap(self.outputs(var_names)))(*values)

@@ -65,7 +65,6 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
 from scipy.special import expit, gammaln, logit
 
 from followon.errors import ModelError
@@ -84,6 +83,8 @@ def excitation(counts: np.ndarray, decay_days: float) -> np.ndarray:
 
     ``K[0] = 0``; ``K[d+1] = r K[d] + (1 - r) counts[d]`` with ``r = exp(-1/decay_days)``.
     """
+    from scipy.signal import lfilter  # here: scipy.signal loads scipy.stats (≈ 1 s)
+
     r = np.exp(-1.0 / decay_days)
     return lfilter([0.0, 1.0 - r], [1.0, -r], np.asarray(counts, dtype=float))
 
@@ -142,6 +143,8 @@ def log_posterior(
     ``theta`` = (log λ0, β…, logit η, log τ); ``prior`` has ``a, b, mu, sd, branching,
     log_decay_mean, log_decay_sd``.
     """
+    from scipy.signal import lfilter
+
     k = d.X.shape[1]
     eta0, beta, u, v = _unpack(theta, k)
     if not (-50 < v < 12 and abs(u) < 40 and eta0 < 10):

@@ -258,7 +258,6 @@ class PiecewiseHazard(HazardModel):
             random_seed=random_seed,
             progressbar=progressbar,
             target_accept=self.target_accept,
-            cache=self.__dict__,
         )
         return PosteriorSample(posterior, sample_stats=sample_stats)
 

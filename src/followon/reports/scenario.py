@@ -219,7 +219,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
         f"As of {s.as_of} (nothing on or after this date was used to fit). {_when(result)} "
         + _data_age(result)
         + (
-            " **Quick run** (2 chains × 500 draws, ≤ 2 comparison blocks): a first look."
+            " **Quick run** (2 chains × 1000 draws, ≤ 2 comparison blocks): a first look."
             if result.quick
             else ""
         ),

@@ -17,8 +17,12 @@ per-day log-likelihood instead (optimistic for time series: prefer ``lfo``).
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -52,11 +56,12 @@ from followon.scenarios.live import (
     live_forecast,
     live_probability_draws,
 )
+from followon.scenarios.progress import FitProgress
 from followon.scenarios.schema import HypothesisSpec, Scenario
 
 __all__ = ["ScenarioResult", "hypothesis_model", "run_scenario", "stacking_weights"]
 
-QUICK = {"draws": 500, "tune": 500, "chains": 2}
+QUICK = {"draws": 1000, "tune": 500, "chains": 2}
 """Sampling of a quick run (which also keeps at most ``QUICK_ORIGINS`` comparison blocks)."""
 
 
@@ -128,12 +133,22 @@ class ScenarioResult:
         return scenario_html(self)
 
 
-def _fit(model: Any, table: ExposureTable, sampling: dict[str, Any], where: str = "") -> list[str]:
-    """Fit, collecting convergence warnings; bad model settings become a ScenarioError."""
+def _fit(
+    model: Any,
+    table: ExposureTable,
+    sampling: dict[str, Any],
+    where: str = "",
+    step: Callable[[str], AbstractContextManager[None]] | None = None,
+) -> list[str]:
+    """Fit, collecting convergence warnings; bad model settings become a ScenarioError.
+
+    ``step(method)``: a progress line around the fit (:class:`FitProgress`).
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         try:
-            model.fit(table, progressbar=False, **sampling)
+            with step(model.resolve_sampler(table)) if step else contextlib.nullcontext():
+                model.fit(table, progressbar=False, **sampling)
         except ModelError as exc:
             raise ScenarioError(f"{where}{exc}") from None
     messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
@@ -166,6 +181,7 @@ def _lfo(
     sampling: dict[str, Any],
     starts: list[pd.Timestamp],
     hypotheses: list[HypothesisSpec],
+    bar: FitProgress | None = None,
 ) -> tuple[np.ndarray, list[str], dict[str, int]]:
     """Per-block lpd (blocks × hypotheses) by exact refits, block labels, refits that warned.
 
@@ -174,23 +190,26 @@ def _lfo(
     block = pd.Timedelta(days=scenario.compare.block_days)
     lpd = np.zeros((len(starts), len(hypotheses)))
     refit_warnings: dict[str, int] = {}
+    bar = bar or FitProgress(0, enabled=False)
     for j, h in enumerate(hypotheses):
         model = hypothesis_model(h, log_likelihood=False)
         data = full[h.id].data
-        for k, origin in enumerate(starts):
-            train = build_exposure(
-                events,
-                outcome,
-                start=f"{scenario.data.start}",
-                as_of=origin,
-                covariates=full[h.id].covariates,
-                observed_until=full[h.id].observed_until,
-                require_events=False,
-            )
-            if _fit(model, train, sampling, fit_location(scenario, outcome, h)):
-                refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
-            rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
-            lpd[k, j] = block_lpd(model, rows)
+        what, method = f"comparison, {len(starts)} refits", model.resolve_sampler(full[h.id])
+        with bar.refits(outcome.id, h.id, what, method):
+            for k, origin in enumerate(starts):
+                train = build_exposure(
+                    events,
+                    outcome,
+                    start=f"{scenario.data.start}",
+                    as_of=origin,
+                    covariates=full[h.id].covariates,
+                    observed_until=full[h.id].observed_until,
+                    require_events=False,
+                )
+                if _fit(model, train, sampling, fit_location(scenario, outcome, h)):
+                    refit_warnings[h.id] = refit_warnings.get(h.id, 0) + 1
+                rows = data[(data["date"] >= origin) & (data["date"] < origin + block)]
+                lpd[k, j] = block_lpd(model, rows)
     return lpd, [f"{s:%Y-%m-%d}" for s in starts], refit_warnings
 
 
@@ -296,6 +315,7 @@ def run_scenario(
     events: pd.DataFrame | None = None,
     *,
     quick: bool = False,
+    progress: bool = False,
 ) -> ScenarioResult:
     """Fit every hypothesis for every outcome, forecast from the trigger, and compare.
 
@@ -306,7 +326,11 @@ def run_scenario(
     events : DataFrame, optional
         Events to use instead of the scenario's ``data`` (its ``start`` still applies).
     quick : bool
-        A first look: 2 chains × 500 draws and at most 2 comparison blocks.
+        A first look: 2 chains × 1000 draws (500 tuning steps) and at most 2 comparison blocks.
+    progress : bool
+        A line on stderr per fit as it starts and ends (``[3/9] any_missile / clustering:
+        fitting (numpyro NUTS) … 4.1 s``), and per hypothesis for its comparison and
+        prior-sensitivity refits. ``followon run`` turns it on (off with ``--quiet``).
 
     Raises
     ------
@@ -337,6 +361,7 @@ def run_scenario(
     first_days: dict[str, int | None] = {}
     models: dict[tuple[str, str], Any] = {}
     lfo_scores: dict[str, tuple[np.ndarray, list[str], list[str]]] = {}
+    bar = FitProgress(len(scenario.outcomes) * len(scenario.hypotheses), progress)
     for o_spec in scenario.outcomes:
         outcome = o_spec.build()
         tables: dict[str, ExposureTable] = {}
@@ -346,7 +371,8 @@ def run_scenario(
         for h in scenario.hypotheses:
             table = plan.tables[(o_spec.id, h.id)]
             model = hypothesis_model(h, log_likelihood=scenario.compare.method == "psis-loo")
-            messages = _fit(model, table, sampling, fit_location(scenario, outcome, h))
+            where, step = fit_location(scenario, outcome, h), partial(bar.fit, o_spec.id, h.id)
+            messages = _fit(model, table, sampling, where, step)
             tables[h.id], fitted[h.id], models[(o_spec.id, h.id)] = table, model, model
             summary = model.summary(0.9).reset_index()
             summary.insert(0, "outcome", o_spec.id)
@@ -417,7 +443,11 @@ def run_scenario(
             for h_id, model in fitted.items():
                 if h_id == null or not type(model).savage_dickey:
                     continue  # Savage–Dickey needs the model's own β and its prior
-                with warnings.catch_warnings():
+                what = "prior sensitivity refits"
+                with (
+                    bar.refits(o_spec.id, h_id, what, model.method_),
+                    warnings.catch_warnings(),
+                ):
                     warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
                     bf = prior_sensitivity(model, **sampling)
                 bf.insert(0, "outcome", o_spec.id)
@@ -428,7 +458,7 @@ def run_scenario(
         comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
         if scenario.compare.method == "lfo":
             lpd, blocks, refit_warnings = _lfo(
-                scenario, events, outcome, tables, sampling, plan.blocks[o_spec.id], comparable
+                scenario, events, outcome, tables, sampling, plan.blocks[o_spec.id], comparable, bar
             )
             comp = summarise_comparison(
                 lpd, [h.id for h in comparable], weights=scenario.compare.weights

@@ -31,7 +31,7 @@ NOT_RUN = {
         "needs the ledger of step 2",
     ],
     "docs/hawkes.md": ["fits by MCMC (Metropolis)"],
-    "docs/hazard.md": ["fits NUTS"],
+    "docs/hazard.md": ["fits NUTS", "draws the NUTS fit above"],
     "docs/pooled.md": ["fits NUTS", "fits NUTS"],
     "docs/scenarios.md": ["fits NUTS"],
 }
@@ -88,8 +88,15 @@ def test_page_runs(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__docs__"}
     name = page.relative_to(REPO).as_posix()
-    for line, code in run:
-        try:
-            exec(compile(code, f"{name}:{line}", "exec"), namespace)
-        except Exception as exc:  # the page and line of the block that failed
-            pytest.fail(f"{name}, block at line {line}: {type(exc).__name__}: {exc}")
+    from followon.hazard.registry import MODELS
+
+    registered = dict(MODELS)  # a page may register a model: the registry is restored after
+    try:
+        for line, code in run:
+            try:
+                exec(compile(code, f"{name}:{line}", "exec"), namespace)
+            except Exception as exc:  # the page and line of the block that failed
+                pytest.fail(f"{name}, block at line {line}: {type(exc).__name__}: {exc}")
+    finally:
+        MODELS.clear()
+        MODELS.update(registered)

@@ -61,7 +61,8 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "horizons_days: [60, 30]",
             "horizon_days: [60, 30]",
             "horizon_days: unknown key 'horizon_days' (did you mean 'horizons_days'?); allowed: name, "
-            "question, as_of, data, trigger, outcomes, horizons_days, hypotheses, what_if, compare, "
+            "question, as_of, data, trigger, outcomes, horizons_days, hypotheses, background, what_if, "
+            "compare, "
             "sampling, joint, labels (and 1 more problem).",
         ),
         (

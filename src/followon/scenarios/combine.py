@@ -66,7 +66,7 @@ def combined_forecasts(
             else:
                 w = np.full(len(members), 1 / len(members))
             low = high = np.nan
-            if spread:
+            if qs is not None:
                 mix = mixture_probabilities(
                     [np.asarray(qs[(pd.Timestamp(origin), m)])[:, None] for m in members],
                     w,

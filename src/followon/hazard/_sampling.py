@@ -261,12 +261,10 @@ class JaxRunner:
         import numpyro.distributions as dist  # type: ignore[import-untyped]
         import pytensor.tensor as pt
         from numpyro.infer import MCMC, NUTS  # type: ignore[import-untyped]
-        from pymc.initial_point import make_initial_point_fn
         from pymc.sampling.jax import get_jaxified_graph
         from pytensor.graph.replace import graph_replace
 
         self.model = model
-        self.chains = chains
         self.data_vars = list(model.data_vars)
         symbolic = [
             pt.tensor(name=d.name, dtype=d.dtype, shape=(None,) * d.ndim) for d in self.data_vars
@@ -297,13 +295,6 @@ class JaxRunner:
             jit_model_args=True,
         )
         self._outputs: dict[tuple[str, ...], Any] = {}
-        self.names = names
-        # PyMC's own start ("jitter+adapt_diag"): each chain at the model's initial point (the
-        # prior's support point, read from the current data) plus U(-1, 1) jitter, not
-        # numpyro's U(-2, 2) on the unconstrained scale, which can start far from the data
-        self._initial_point = make_initial_point_fn(
-            model=model, jitter_rvs=set(model.free_RVs), return_transformed=True
-        )
 
     def outputs(self, var_names: Sequence[str]) -> Any:
         """Jaxified map from the value variables to the named variables (constrained)."""
@@ -320,15 +311,10 @@ class JaxRunner:
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         import jax
 
-        rng = np.random.default_rng(random_seed)
-        seed = int(rng.integers(2**31 - 1))
+        seed = int(np.random.default_rng(random_seed).integers(2**31 - 1))
         self.mcmc.progress_bar = progressbar
         data = tuple(np.asarray(d.get_value()) for d in self.data_vars)
-        starts = [self._initial_point(int(s)) for s in rng.integers(2**31 - 1, size=self.chains)]
-        init = {n: np.stack([np.asarray(p[n]) for p in starts]) for n in self.names}
-        if self.chains == 1:
-            init = {n: v[0] for n, v in init.items()}
-        self.mcmc.run(jax.random.PRNGKey(seed), data, init_params=init, extra_fields=("diverging",))
+        self.mcmc.run(jax.random.PRNGKey(seed), data, extra_fields=("diverging",))
         samples = self.mcmc.get_samples(group_by_chain=True)
         values = [samples[v.name] for v in self.value_vars]
         out = jax.vmap(jax.vmap(self.outputs(var_names)))(*values)

@@ -553,11 +553,12 @@ def plot_comparison(
 ) -> Axes:
     """ELPD difference to the best hypothesis (± 2 se), each with its weight and its interval.
 
-    The axis spans at least −4.5 … 0.5 and the band |Δ| < 4 is shaded "negligible" (Sivula et
-    al.), so a difference of a fraction of a point does not look large. A row within 2 se or
-    4 elpd of the best is marked † (not distinguishable); a fit with a convergence warning
-    has a hollow marker (‡). The x label names the method and the number of held-out blocks;
-    hypotheses left out of the comparison are listed under the axes with the reason.
+    The axis spans at least −4.5 … 0.5 and the band of differences below 4 in absolute value is
+    shaded "negligible" (Sivula et al.), so a difference of a fraction of a point does not look
+    large. A row within 2 se or 4 elpd of the best is marked † (not distinguishable); a fit with
+    a convergence warning has a hollow marker (‡). The x label names the method and the number
+    of held-out blocks; hypotheses left out of the comparison are listed under the axes with
+    the reason.
     """
     ax = _axes(ax)
     key, words = result_keys(result, styles, labels)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -124,3 +125,31 @@ def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(
         np.testing.assert_array_equal(
             model.idata_["posterior"][name].values, fresh.idata_["posterior"][name].values
         )
+
+
+def _mappings() -> int:
+    with open("/proc/self/maps") as maps:
+        return sum(1 for _ in maps)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux /proc needed")
+def test_refits_do_not_accumulate_memory_mappings(simulated: pd.DataFrame) -> None:
+    """numpyro compiles its sampling loop anew on every run; the old executables are released.
+
+    Before: each refit kept ≈ 150–460 mappings, and a long test session reached Linux's 65 530
+    limit and segfaulted in the XLA compiler.
+    """
+    table = fo.build_exposure(
+        simulated,
+        OUT,
+        start="2000-01-01",
+        as_of="2010-12-01",
+        observed_until="2030-01-01",
+        covariates=[fo.Excitation(10.0)],
+    )
+    model = fo.PiecewiseHazard(sampler="numpyro")
+    counts = []
+    for seed in range(4):
+        model.fit(table, draws=100, tune=100, chains=1, random_seed=seed, progressbar=False)
+        counts.append(_mappings())
+    assert counts[-1] - counts[1] < 60, counts

@@ -24,6 +24,7 @@ __all__ = [
     "enable_jax_cache",
     "glm_model",
     "numpyro_nuts",
+    "release_sampling_loops",
     "sample_glm",
     "sample_pymc_model",
 ]
@@ -314,13 +315,35 @@ class JaxRunner:
         seed = int(np.random.default_rng(random_seed).integers(2**31 - 1))
         self.mcmc.progress_bar = progressbar
         data = tuple(np.asarray(d.get_value()) for d in self.data_vars)
-        self.mcmc.run(jax.random.PRNGKey(seed), data, extra_fields=("diverging",))
+        try:
+            self.mcmc.run(jax.random.PRNGKey(seed), data, extra_fields=("diverging",))
+        finally:
+            release_sampling_loops()
         samples = self.mcmc.get_samples(group_by_chain=True)
         values = [samples[v.name] for v in self.value_vars]
         out = jax.vmap(jax.vmap(self.outputs(var_names)))(*values)
         posterior = {n: np.asarray(v) for n, v in zip(var_names, out, strict=True)}
         diverging = self.mcmc.get_extra_fields(group_by_chain=True)["diverging"]
         return posterior, {"diverging": np.asarray(diverging, dtype=bool)}
+
+
+def release_sampling_loops() -> None:
+    """Drop the executables of numpyro's sampling loop, which every ``MCMC.run`` compiles anew.
+
+    numpyro jits ``_fori_collect_loop`` with its loop body as a *static* argument, and that body
+    is a new jitted object on every run, so each run compiles the loop again (a fraction of a
+    second; the NUTS step it calls stays compiled) and JAX's cache keeps every old executable.
+    Each holds a few hundred memory mappings: a process with a few hundred refits (a test
+    session, an SBC study, a notebook running several scenarios) reached Linux's 65 530-mapping
+    limit and crashed inside the XLA compiler. Clearing only this function's cache keeps the
+    mappings flat at the same refit speed (measured: 4 pooled refits, +460 mappings each
+    before, +0 after, 3–4 s each both ways); ``jax.clear_caches()`` would also drop the compiled
+    NUTS step and make each refit 14 s.
+    """
+    import jax
+    from numpyro.util import _fori_collect_loop  # type: ignore[import-untyped]
+
+    jax.jit(_fori_collect_loop, static_argnums=(0, 1), donate_argnums=3).clear_cache()
 
 
 def numpyro_nuts(

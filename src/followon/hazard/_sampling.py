@@ -343,7 +343,8 @@ def release_sampling_loops() -> None:
     import jax
     from numpyro.util import _fori_collect_loop  # type: ignore[import-untyped]
 
-    jax.jit(_fori_collect_loop, static_argnums=(0, 1), donate_argnums=3).clear_cache()
+    loop: Any = jax.jit(_fori_collect_loop, static_argnums=(0, 1), donate_argnums=3)
+    loop.clear_cache()
 
 
 def numpyro_nuts(

@@ -69,6 +69,8 @@ scenario's `labels:` section names outcomes, hypotheses and covariates:
   warnings ‡, models left out listed with the reason.
 - `at_a_glance_*`: `plot_at_a_glance` — 30/60/90-day bars with intervals, in words;
   `combined_*`: `plot_combined` — the stacked forecast with its weighted members;
+  `event_study_*`: `plot_event_study` — the Kaplan–Meier share of past triggers followed by
+  the outcome within d days (with those still waiting), against each hypothesis' implied curve;
   `paper_figure`: `plot_paper_figure` — timeline, forecast and hazard ratios with one key,
   183 mm wide.
 """

@@ -33,7 +33,7 @@ NOT_RUN = {
     "docs/hawkes.md": ["fits by MCMC (Metropolis)"],
     "docs/hazard.md": ["fits NUTS", "draws the NUTS fit above"],
     "docs/pooled.md": ["fits NUTS", "fits NUTS"],
-    "docs/scenarios.md": ["fits NUTS"],
+    "docs/scenarios.md": ["fits NUTS", "fits NUTS"],
 }
 
 # pages whose blocks take more than a few seconds: in the slow tier (`make test` runs it)

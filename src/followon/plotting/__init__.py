@@ -1,5 +1,6 @@
 """Figures for papers, drawn from finished results; a paper style context manager."""
 
+from followon.plotting.event_study import plot_event_study
 from followon.plotting.figures import (
     plot_comparison,
     plot_forecast,
@@ -26,6 +27,7 @@ __all__ = [
     "plot_at_a_glance",
     "plot_combined",
     "plot_comparison",
+    "plot_event_study",
     "plot_first_action",
     "plot_forecast",
     "plot_hazard",

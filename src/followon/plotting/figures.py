@@ -113,7 +113,7 @@ def _days_label(result: Any) -> str:
     return f"days H after {result.origin:%d %b %Y}"
 
 
-def _horizon_marks(ax: Axes, horizons: list[int]) -> None:
+def horizon_marks(ax: Axes, horizons: list[int]) -> None:
     """Dotted verticals at the horizons, labelled "30 d" above the axes."""
     for h in horizons:
         ax.axvline(h, color="0.6", linestyle=":", linewidth=0.6, zorder=0)
@@ -252,7 +252,7 @@ def plot_forecast(
             zorder=5,
             **key[CLIMATOLOGY].line_kwargs(),
         )
-    _horizon_marks(ax, horizons)
+    horizon_marks(ax, horizons)
     outcome_note(ax, result, outcome, int(x.max()), words)
     ax.set_xlim(0, float(x.max()))
     top = float(sub["p_high"].max())
@@ -526,7 +526,7 @@ def plot_hazard(
             ax.set_ylim(0, top * 1.15)
         scale = "; log scale" if log else ""
         ax.set_ylabel(f"daily hazard, per day\n({name_of(outcome, words)}{scale})")
-    _horizon_marks(ax, list(result.scenario.horizons_days))
+    horizon_marks(ax, list(result.scenario.horizons_days))
     ax.set_xlim(0, n)
     ax.set_xlabel(_days_label(result))
     mark_quick(ax, result)
@@ -646,8 +646,10 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
 
     One timeline of the scenario (double column, when the result keeps its events), then per
     outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios,
-    comparison, at a glance and, when the result has one, the combined forecast (single
-    column, heights growing with the rows and legend lines); with a joint question, the
+    comparison, at a glance, when the result has one, the combined forecast, and, when the
+    scenario has a trigger with past ones of its type, the event study
+    (:func:`~followon.plotting.event_study.plot_event_study`) (single column, heights growing
+    with the rows and legend lines); with a joint question, the
     first-action figure of each joint hypothesis and of ``combined``
     (:func:`~followon.plotting.joint.plot_first_action`). A quick run's PDFs carry "quick
     run – not for publication" in their Subject.
@@ -713,6 +715,27 @@ def _summary_figures(result: Any, outcome: str, folder: Path, subject: str | Non
             plot_combined(result, outcome, ax=ax)
             paths += save_figure(fig, folder / f"combined_{outcome}", subject=subject)
             plt.close(fig)
+    return paths + _event_study_figure(result, outcome, folder, subject)
+
+
+def _event_study_figure(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
+    """Save the event study when the scenario has a trigger with past ones of its type."""
+    from followon.plotting.event_study import plot_event_study
+    from followon.plotting.style import paper_style, save_figure
+    from followon.scenarios.event_study import event_study
+
+    if not (getattr(result, "trigger", None) or {}).get("type") or not result.models:
+        return []
+    try:
+        study = event_study(result, outcome)
+    except ModelError:  # no fitted model of the outcome, or no past trigger of the type
+        return []
+    entries = study.implied["hypothesis"].nunique() + 2
+    with paper_style("single", height_mm=60.0 + 3.6 * entries):
+        fig, ax = plt.subplots()
+        plot_event_study(result, outcome, study=study, ax=ax)
+        paths = save_figure(fig, folder / f"event_study_{outcome}", subject=subject)
+        plt.close(fig)
     return paths
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "LINE_STYLES",
     "PALETTE",
     "HypothesisStyle",
+    "event_type_label",
     "fmt_prob",
     "label_map",
     "outcome_label",
@@ -176,6 +177,11 @@ def result_labels(result: Any, labels: Mapping[str, str] | None = None) -> dict[
 def name_of(name: str, labels: Mapping[str, str]) -> str:
     """Text for a hypothesis or outcome id."""
     return labels.get(name) or name.replace("_", " ")
+
+
+def event_type_label(etype: str, labels: Mapping[str, str] | None = None) -> str:
+    """Text for an event type (``plenary_meeting`` → ``plenum`` unless labelled)."""
+    return _words(etype, labels or {})
 
 
 def outcome_label(outcome: str, labels: Mapping[str, str]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from followon.evaluation.compare import stacking_weights
 from followon.scenarios.backtest import BacktestResult, backtest, backtest_origins
 from followon.scenarios.cluster import dask_executor
+from followon.scenarios.event_study import EventStudy, event_study
 from followon.scenarios.prior import prior_predictive
 from followon.scenarios.runner import ScenarioResult, hypothesis_model, run_scenario
 from followon.scenarios.schema import MODELS, Scenario, bundled_scenarios, load_scenario
@@ -18,12 +19,14 @@ from followon.scenarios.schema import MODELS, Scenario, bundled_scenarios, load_
 __all__ = [
     "MODELS",
     "BacktestResult",
+    "EventStudy",
     "Scenario",
     "ScenarioResult",
     "backtest",
     "backtest_origins",
     "bundled_scenarios",
     "dask_executor",
+    "event_study",
     "hypothesis_model",
     "load_scenario",
     "prior_predictive",

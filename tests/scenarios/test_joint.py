@@ -393,3 +393,27 @@ def test_first_action_figure_names_a_bad_hypothesis(joint_result: fo.ScenarioRes
         "no joint hypothesis 'plenm' (did you mean 'plenum'?); the joint question has steady, "
         "plenum, combined."
     )
+
+
+def test_first_action_figure_uses_labels_and_keeps_the_legend_off_the_data(
+    joint_result: fo.ScenarioResult,
+) -> None:
+    import matplotlib.pyplot as plt
+
+    with fo.paper_style():
+        fig, ax = plt.subplots()
+        plot_first_action(
+            joint_result, ax=ax, labels={"balloon_round": "trash balloons", "combined": "all"}
+        )
+        fig.canvas.draw()
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == [
+        "missile launch first",  # the outcome's default words, not its id any_missile
+        "trash balloons first",
+        "nuclear test first",
+        "same-day tie",
+    ]
+    assert ax.get_title(loc="left") == "all: top of the stack = P(any)"
+    box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert not box.overlaps(ax.get_window_extent())
+    plt.close(fig)

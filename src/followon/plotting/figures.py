@@ -685,8 +685,9 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
     if joint is not None:
         from followon.plotting.joint import plot_first_action
 
+        kinds = joint.curves["kind"].nunique()
         for hyp in joint.curves["hypothesis"].unique():
-            with paper_style("single"):
+            with paper_style("single", height_mm=62.0 + 3.6 * math.ceil(kinds / 2)):
                 fig, ax = plt.subplots()
                 plot_first_action(result, str(hyp), ax=ax)
                 paths += save_figure(fig, Path(folder) / f"first_action_{hyp}", subject=subject)

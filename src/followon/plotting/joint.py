@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -9,6 +10,8 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from followon.errors import ModelError, did_you_mean
+from followon.plotting.figures import legend_below, mark_quick
+from followon.plotting.keys import name_of, result_labels
 from followon.plotting.style import OKABE_ITO, STYLES
 
 __all__ = ["plot_first_action"]
@@ -17,7 +20,11 @@ TIE_COLOUR = "0.6"
 
 
 def plot_first_action(
-    result: Any, hypothesis: str | None = None, *, ax: Axes | None = None
+    result: Any,
+    hypothesis: str | None = None,
+    *,
+    ax: Axes | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> Axes:
     """Which action comes first: stacked cumulative incidence curves, days 1 … longest horizon.
 
@@ -32,6 +39,8 @@ def plot_first_action(
         With a joint question.
     hypothesis : str, optional
         A joint hypothesis or ``combined`` (default: ``combined`` when present, else the first).
+    labels : mapping, optional
+        Words for outcome and hypothesis ids (over the scenario's ``labels:``).
     """
     joint = getattr(result, "joint", None)
     if joint is None:
@@ -47,6 +56,7 @@ def plot_first_action(
         )
     if ax is None:
         _, ax = plt.subplots()
+    words = result_labels(result, labels)
     sub = curves[curves["hypothesis"] == hypothesis]
     horizons = list(result.scenario.horizons_days)
     below = None
@@ -65,7 +75,7 @@ def plot_first_action(
             linestyle=style["linestyle"],
             marker=style["marker"],
             markevery=max(len(x) // 6, 1),
-            label="same-day tie" if tie else f"{kind} first",
+            label="same-day tie" if tie else f"{name_of(str(kind), words)} first",
         )
         at = c[c["day"].isin(horizons)]
         offset = (i - len(joint.outcomes) / 2) * 0.6  # keep the bars of one horizon apart
@@ -88,6 +98,7 @@ def plot_first_action(
     ax.set_ylim(0, 1)
     ax.set_xlabel(f"days after {result.origin:%d %b %Y}")
     ax.set_ylabel("P(first action by day H)")
-    ax.set_title(f"{hypothesis}: top of the stack = P(any)", loc="left")
-    ax.legend(loc="center right")
+    ax.set_title(f"{name_of(hypothesis, words)}: top of the stack = P(any)", loc="left")
+    legend_below(ax)
+    mark_quick(ax, result)
     return ax

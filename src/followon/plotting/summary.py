@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from followon.errors import ModelError
 from followon.plotting.figures import (
     band_handles,
+    figure_height_mm,
     legend_below,
     mark_quick,
     outcome_note,
@@ -192,25 +193,36 @@ def plot_combined(
     return ax
 
 
+TIMELINE_PANEL_MM = 40.0
+"""The paper figure's timeline panel (a); the key under the panels takes about PAPER_KEY_MM."""
+PAPER_KEY_MM = 22.0
+
+
 def plot_paper_figure(
     result: Any,
     outcome: str | None = None,
     *,
     styles: Mapping[str, Any] | None = None,
     labels: Mapping[str, str] | None = None,
-    height_mm: float = 120.0,
+    height_mm: float | None = None,
 ) -> Figure:
     """Draw a double-column (183 mm) figure: timeline, forecast, hazard ratios, one key.
 
     (a) the timeline over the year before the trigger and the forecast window, (b) the
     forecast, (c) the forest plot of hazard ratios; panel letters, and one key for the
-    hypotheses, bands and base rate under all panels. Draw it inside
+    hypotheses, bands and base rate under all panels. The default height grows with the
+    forest plot's rows (as its single-column figure does), from 120 mm. Draw it inside
     :func:`~followon.paper_style` for the fonts; save with :func:`~followon.plotting.save_figure`.
     """
     from followon.plotting.timeline import plot_scenario_timeline
 
+    outcomes = list(dict.fromkeys(result.curves["outcome"]))
+    forest = figure_height_mm(result, "hazard_ratios", str(outcome or outcomes[0]))
+    lower = max(TIMELINE_PANEL_MM * 1.5, forest)
+    if height_mm is None:
+        height_mm = TIMELINE_PANEL_MM + lower + PAPER_KEY_MM
     fig = plt.figure(figsize=(DOUBLE_COLUMN_MM / 25.4, height_mm / 25.4), layout="constrained")
-    grid = fig.add_gridspec(2, 2, height_ratios=[1, 1.5], width_ratios=[1.15, 1])
+    grid = fig.add_gridspec(2, 2, height_ratios=[TIMELINE_PANEL_MM, lower], width_ratios=[1.15, 1])
     a = fig.add_subplot(grid[0, :])
     b = fig.add_subplot(grid[1, 0])
     c = fig.add_subplot(grid[1, 1])

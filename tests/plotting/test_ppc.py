@@ -36,9 +36,7 @@ def clustered(n_days: int, mu: float, eta: float, tau: float, seed: int) -> pd.D
         hit = rng.random() < -np.expm1(-(mu + eta * k))
         k = r * k + (1 - r) * hit
         if hit:
-            rows.append(
-                {"event_id": f"L{i}", "type": "missile_launch", "date": f"{day:%Y-%m-%d}"}
-            )
+            rows.append({"event_id": f"L{i}", "type": "missile_launch", "date": f"{day:%Y-%m-%d}"})
     return fo.validate_events(pd.DataFrame(rows).assign(source="sim"))
 
 

@@ -281,7 +281,7 @@ def _check_one(
     day = (dates - dates[0]).days.to_numpy()
     g_obs = np.diff(day[obs])
     g_rep = [np.diff(day[r]) for r in rep]
-    pooled = np.concatenate([g_obs, *g_rep]) if len(g_obs) or any(len(g) for g in g_rep) else []
+    pooled = np.concatenate([g_obs, *g_rep])
     top = max(float(np.quantile(pooled, 0.99)) if len(pooled) else 1.0, gap_days, 2.0)
     grid = np.unique(np.round(np.geomspace(1, top, 60)).astype(int))
     e_obs = _ecdf(g_obs, grid)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -37,7 +36,7 @@ __all__ = ["plot_posterior_predictive"]
 
 GAP_TICKS = (1, 2, 7, 14, 30, 90, 180, 365, 730)
 """Gap axis ticks in days (a week, two weeks, a month, a quarter, half a year, a year...)."""
-OBSERVED = {"color": "black", "linewidth": 0.8, "zorder": 4}
+OBSERVED: dict[str, Any] = {"color": "black", "linewidth": 0.8, "zorder": 4}
 """The observed series: the same black line in every panel."""
 
 
@@ -49,19 +48,22 @@ def _keys(
 ) -> tuple[dict[str, HypothesisStyle], dict[str, str]]:
     if isinstance(models, Mapping):
         # an outcome reads as its event type (missile launch) unless labelled
-        kinds = {m.table_.outcome.id: parameter_label(m.table_.outcome.type) for m in models.values()}
+        outcomes = [m.table_.outcome for m in models.values()]
+        kinds = {o.id: parameter_label(o.type) for o in outcomes}
         return style_map(names, styles), label_map({**kinds, **(labels or {})})
     return result_keys(models, styles, labels)
 
 
-def _bands(ax: Axes, x: Any, rows: pd.DataFrame, st: HypothesisStyle, step: str | None) -> None:
+def _bands(
+    ax: Axes, x: Any, rows: pd.DataFrame, st: HypothesisStyle, step: Literal["post"] | None
+) -> None:
     """90% and 50% predictive bands in the hypothesis' colour, its median in its line style."""
     for lo, hi, alpha in (("pred_low", "pred_high", 0.18), ("pred_low50", "pred_high50", 0.35)):
         ax.fill_between(
             x,
             rows[lo].to_numpy(dtype=float),
             rows[hi].to_numpy(dtype=float),
-            step=step,  # type: ignore[arg-type]
+            step=step,
             color=st.color,
             alpha=alpha,
             linewidth=0,

@@ -237,6 +237,12 @@ def test_bad_input_names_the_thing_and_what_to_do(
         r"check \(hypotheses=\[\.\.\.\]\)\.$",
     ):
         fo.plot_posterior_predictive({"steady": fit(steady_data), "weibull": tte})
+    # from a result, a model without one is left out unless named
+    mixed = dataclasses.replace(result, models={**result.models, ("any_missile", "wb"): tte})
+    frame = fo.posterior_predictive_check(mixed)
+    assert list(dict.fromkeys(frame["hypothesis"])) == ["steady", "politburo"]
+    with pytest.raises(fo.EvaluationError, match=r"^model 'wb' \(WeibullTTE\) has no daily"):
+        fo.posterior_predictive_check(mixed, hypotheses=["steady", "wb"])
     with pytest.raises(fo.EvaluationError, match=r"draws and gap_days must be ≥ 1"):
         fo.posterior_predictive_check({"steady": fit(steady_data)}, draws=0)
     assert plt.get_fignums() == []  # a refused input leaves no empty figure

@@ -31,6 +31,7 @@ since counts tie); values near 0 or 1 say the model cannot reproduce that featur
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -260,7 +261,9 @@ def _ppp(rep: np.ndarray, obs: float) -> float:
 
 def _band(rep: np.ndarray) -> dict[str, np.ndarray]:
     """Median, 50% and 90% equal-tailed bands over the draws (axis 0), ignoring NaN."""
-    q = np.nanquantile(rep, [0.5, 0.25, 0.75, 0.05, 0.95], axis=0)
+    with warnings.catch_warnings():  # a column without gaps in any replicate stays NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanquantile(rep, [0.5, 0.25, 0.75, 0.05, 0.95], axis=0)
     keys = ("pred_median", "pred_low50", "pred_high50", "pred_low", "pred_high")
     return dict(zip(keys, q, strict=True))
 

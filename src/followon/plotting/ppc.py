@@ -130,7 +130,8 @@ def plot_posterior_predictive(
     the empirical CDF of the gaps between consecutive event days (log days), observed against
     the replicated band, a dotted line at ``gap_days`` and the p-value of the share of gaps
     within it. A p-value near 0 or 1 (``< 0.01``, ``> 0.99``) says the model does not
-    reproduce that feature.
+    reproduce that feature. Quarters the table covers only in part (usually its first and
+    last) are drawn, with fewer days in both series, but left out of the dispersion.
 
     Replicates feed their own events back into self-exciting covariates (``Excitation``,
     ``DaysSinceLast``, ``RecentRate``, the ``hawkes`` kernel), starting from the observed

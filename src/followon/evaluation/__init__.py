@@ -12,6 +12,7 @@ from typing import Any
 
 from followon.evaluation.bayes_factors import kass_raftery, prior_sensitivity, savage_dickey
 from followon.evaluation.compare import psis_loo, stacking_weights, summarise_comparison
+from followon.evaluation.ppc import posterior_predictive_check
 from followon.evaluation.sbc import SBCResult, sbc_uniformity, simulation_based_calibration
 from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
@@ -61,6 +62,7 @@ __all__ = [
     "log_score",
     "log_skill",
     "pav",
+    "posterior_predictive_check",
     "prior_sensitivity",
     "psis_loo",
     "reliability_curve",

@@ -9,6 +9,7 @@ from followon.plotting.figures import (
     save_figures,
 )
 from followon.plotting.joint import plot_first_action
+from followon.plotting.ppc import plot_posterior_predictive
 from followon.plotting.reliability import plot_reliability
 from followon.plotting.sbc import plot_sbc_ecdf
 from followon.plotting.style import OKABE_ITO, paper_style, save_figure
@@ -35,6 +36,7 @@ __all__ = [
     "plot_model_forecast",
     "plot_model_summary",
     "plot_paper_figure",
+    "plot_posterior_predictive",
     "plot_reliability",
     "plot_sbc_ecdf",
     "plot_scenario_timeline",

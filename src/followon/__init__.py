@@ -107,6 +107,8 @@ if TYPE_CHECKING:
         plot_sbc_ecdf,
         plot_scenario_timeline,
         plot_timeline,
+        plot_trigger_record,
+        trigger_record,
     )
     from followon.record import ForecastLedger
     from followon.reports import write_backtest, write_results
@@ -195,6 +197,8 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "plot_sbc_ecdf",
         "plot_scenario_timeline",
         "plot_timeline",
+        "plot_trigger_record",
+        "trigger_record",
     ),
     "followon.record": ("ForecastLedger",),
     "followon.reports": (
@@ -288,6 +292,7 @@ __all__ = [
     "plot_sbc_ecdf",
     "plot_scenario_timeline",
     "plot_timeline",
+    "plot_trigger_record",
     "read_cns_missile_database",
     "read_csis_provocations",
     "read_events",
@@ -297,6 +302,7 @@ __all__ = [
     "run_scenario",
     "score_table",
     "simulation_based_calibration",
+    "trigger_record",
     "validate_events",
     "write_backtest",
     "write_results",

@@ -23,7 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from followon.errors import EvaluationError, did_you_mean
+from followon.errors import EvaluationError, FollowonError, did_you_mean
 from followon.evaluation.scores import brier_score
 from followon.plotting.figures import result_keys
 from followon.plotting.keys import (
@@ -139,7 +139,7 @@ def _choose_horizons(rows: pd.DataFrame, horizon_days: int | Sequence[int] | Non
 
 
 def _default_hypotheses(result: Any, present: list[str]) -> list[str]:
-    """The scenario's hypotheses in scenario order, then ``combined`` and ``climatology``."""
+    """Return the scenario's hypotheses in scenario order, then ``combined``, ``climatology``."""
     scenario = getattr(result, "scenario", None)
     own = [h.id for h in getattr(scenario, "hypotheses", [])] or [
         h
@@ -245,20 +245,24 @@ def trigger_record(
         }
     ).reset_index(drop=True)
     scores = []
-    for (h_days, name), g in forecasts.groupby(["horizon_days", "hypothesis"], sort=False):
-        done = g[g["observed"].notna()]
-        scores.append(
-            {
-                "hypothesis": name,
-                "horizon_days": int(h_days),
-                "n": len(done),
-                "hits": int((done["observed"] == 1).sum()),
-                "misses": int((done["observed"] == 0).sum()),
-                "censored": len(g) - len(done),
-                "brier": brier_score(done["p_mean"], done["observed"]) if len(done) else math.nan,
-            }
-        )
+    for h_days in horizons:
+        for name in names:
+            g = forecasts[(forecasts["horizon_days"] == h_days) & (forecasts["hypothesis"] == name)]
+            scores.append(_score(name, h_days, g))
     return TriggerRecord(outcome, forecasts, pd.DataFrame(scores))
+
+
+def _score(name: str, h_days: int, g: pd.DataFrame) -> dict[str, Any]:
+    done = g[g["observed"].notna()]
+    return {
+        "hypothesis": name,
+        "horizon_days": int(h_days),
+        "n": len(done),
+        "hits": int((done["observed"] == 1).sum()),
+        "misses": int((done["observed"] == 0).sum()),
+        "censored": len(g) - len(done),
+        "brier": brier_score(done["p_mean"], done["observed"]) if len(done) else math.nan,
+    }
 
 
 def _look(key: Mapping[str, HypothesisStyle], name: str) -> HypothesisStyle:
@@ -337,7 +341,9 @@ def plot_trigger_record(
         fig, axes = plt.subplots(len(horizons), 1, sharex=True, squeeze=False)
         panels = list(axes[:, 0])
     else:
-        fig, panels = ax.get_figure(root=True), [ax]
+        found = ax.get_figure(root=True)
+        assert isinstance(found, Figure)
+        fig, panels = found, [ax]
     names = list(dict.fromkeys(rec.forecasts["hypothesis"]))
     with_interval = [
         n
@@ -392,6 +398,7 @@ def plot_trigger_record(
         f"past {what}s (last day)"
         + (f" · day of the first {name_of(rec.outcome, words)} after it" if has_days else "")
     )
+    within = f"{horizons[0]} days" if len(horizons) == 1 else "H days"
     handles = [
         Line2D([], [], linestyle="none", label=_legend_name(n, words), **_marker_kwargs(key, n))
         if n in offsets
@@ -408,7 +415,7 @@ def plot_trigger_record(
             marker="o",
             color="0.15",
             markersize=4,
-            label="outcome happened within H days (hit): filled",
+            label=f"outcome happened within {within} (hit): filled",
         ),
         Line2D(
             [],
@@ -495,11 +502,12 @@ def _panel(
             )
     outcomes = f.drop_duplicates("origin_date")
     xo = np.array([x_of[o] for o in outcomes["origin_date"]], dtype=float)
-    for res, kw in (
+    looks: tuple[tuple[str, dict[str, Any]], ...] = (
         (HIT, {"marker": "o", "color": "0.15"}),
         (MISS, {"marker": "o", "color": "0.15", "markerfacecolor": "white"}),
         (CENSORED, {"marker": "x", "color": "0.5"}),
-    ):
+    )
+    for res, kw in looks:
         m = (outcomes["result"] == res).to_numpy()
         if not m.any():
             continue
@@ -517,15 +525,15 @@ def _panel(
     ax.set_ylim(-0.16, 1.02)
     ax.set_yticks([strip, 0, 0.5, 1], ["outcome", "0", "0.5", "1"])
     ax.set_ylabel(f"P(within {h_days} d)")
-    s = scores.set_index("hypothesis")
-    one = s.iloc[0]
-    head = f"within {h_days} days: {int(one['hits'])} hits, {int(one['misses'])} misses" + (
-        f", {int(one['censored'])} censored (not scored)" if one["censored"] else ""
+    one = {str(k): v for k, v in scores.iloc[0].items()}
+    head = f"within {h_days} days: {one['hits']} hits, {one['misses']} misses" + (
+        f", {one['censored']} censored (not scored)" if one["censored"] else ""
     )
+    brier = dict(zip(scores["hypothesis"].astype(str), scores["brier"].astype(float), strict=True))
     briers = [
-        f"{name_of(n, words)} {s.loc[n, 'brier']:.3f}"
+        f"{name_of(n, words)} {brier[n]:.3f}"
         for n in names
-        if n in s.index and not math.isnan(float(s.loc[n, "brier"]))
+        if not math.isnan(brier.get(n, math.nan))
     ]
     rows = [", ".join(briers[i : i + 3]) for i in range(0, len(briers), 3)]
     ax.set_title(
@@ -533,3 +541,63 @@ def _panel(
         loc="left",
         fontsize=MIN_TEXT_PT,
     )
+
+
+def trigger_record_height_mm(result: Any, outcome: str, horizons: int = 1) -> float:
+    """Height (mm) of a :func:`plot_trigger_record` figure at double-column width.
+
+    A 52 mm panel per horizon under its three-line heading, the rotated date labels and the
+    two-column legend.
+    """
+    rec = trigger_record(result, outcome, None)
+    n = rec.forecasts["hypothesis"].nunique()
+    return 22.0 + (52.0 + 4.0 * (1 + math.ceil(n / 3))) * horizons + 4.0 * math.ceil((n + 3) / 2)
+
+
+def backtest_events(result: Any) -> pd.DataFrame | None:
+    """Return the scenario's events if the backtest ran on them (same sha256), else None.
+
+    A backtest given its events directly, or whose data changed since, gets None: its first
+    event days are then left out rather than read from other data.
+    """
+    from followon.scenarios.build import load_scenario_events
+
+    scenario = getattr(result, "scenario", None)
+    sha = (getattr(result, "meta", None) or {}).get("data_sha256")
+    if scenario is None or not sha:
+        return None
+    try:
+        events, found = load_scenario_events(scenario)
+    except (FollowonError, OSError):
+        return None
+    return events if found == sha else None
+
+
+def save_trigger_records(result: Any, folder: Any) -> list[Any]:
+    """Write ``trigger_record_<outcome>_<H>d`` (PDF and PNG) per outcome × horizon; the paths.
+
+    Nothing when the backtest has no trigger origins (``--no-triggers``) or no trigger origin
+    of an outcome and horizon resolved yet.
+    """
+    from pathlib import Path
+
+    from followon.plotting.style import paper_style, save_figure
+
+    frame = result.forecasts
+    if not (frame["trigger"].fillna("").astype(str) != "").any():
+        return []
+    events = backtest_events(result)
+    paths: list[Any] = []
+    for outcome in dict.fromkeys(frame["outcome"]):
+        rec = trigger_record(result, str(outcome))
+        for h_days in sorted({int(h) for h in rec.forecasts["horizon_days"]}):
+            g = rec.forecasts[rec.forecasts["horizon_days"] == h_days]
+            if g["observed"].isna().all():
+                continue
+            height = trigger_record_height_mm(result, str(outcome))
+            with paper_style("double", height_mm=height):
+                fig = plot_trigger_record(result, str(outcome), h_days, events=events)
+                stem = Path(folder) / f"trigger_record_{outcome}_{h_days}d"
+                paths += save_figure(fig, stem)
+                plt.close(fig)
+    return paths

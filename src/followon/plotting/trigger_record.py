@@ -386,7 +386,7 @@ def plot_trigger_record(
         rotation=90,
     )
     last.set_xlim(-0.7, len(origins) - 0.3)
-    trigger_type = _trigger_type(result)
+    trigger_type = _trigger_type(result, events)
     # the trigger type in the words of every figure ("plenum", "summit"), as a covariate's
     what = (
         parameter_label(f"{trigger_type}[during]", words).split(",")[0]
@@ -400,11 +400,11 @@ def plot_trigger_record(
     )
     within = f"{horizons[0]} days" if len(horizons) == 1 else "H days"
     handles = [
-        Line2D([], [], linestyle="none", label=_legend_name(n, words), **_marker_kwargs(key, n))
+        Line2D([], [], linestyle="none", label=name_of(n, words), **_marker_kwargs(key, n))
         if n in offsets
-        else Line2D([], [], label=_legend_name(n, words), **key[n].line_kwargs())
+        else Line2D([], [], label=name_of(n, words), **key[n].line_kwargs())
         if n in key
-        else Line2D([], [], color="0.3", label=_legend_name(n, words))
+        else Line2D([], [], color="0.3", label=name_of(n, words))
         for n in names
     ]
     handles += [
@@ -427,22 +427,21 @@ def plot_trigger_record(
             markersize=4,
             label="it did not (miss): open",
         ),
-        Line2D(
-            [],
-            [],
-            linestyle="none",
-            marker="x",
-            color="0.5",
-            markersize=4,
-            label="censored: window still open, not scored",
-        ),
     ]
+    if (rec.forecasts["result"] == CENSORED).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="x",
+                color="0.5",
+                markersize=4,
+                label="censored: window still open, not scored",
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncols=2, handlelength=2.6)
     return fig
-
-
-def _legend_name(name: str, words: Mapping[str, str]) -> str:
-    return name_of(name, words)
 
 
 def _marker_kwargs(key: Mapping[str, HypothesisStyle], name: str) -> dict[str, Any]:
@@ -450,9 +449,15 @@ def _marker_kwargs(key: Mapping[str, HypothesisStyle], name: str) -> dict[str, A
     return {"color": st.color, "marker": st.marker, "markersize": 3.5}
 
 
-def _trigger_type(result: Any) -> str | None:
+def _trigger_type(result: Any, events: pd.DataFrame | None) -> str | None:
+    """Return the trigger type; for a trigger given by event id, its type in ``events``."""
     trigger = getattr(getattr(result, "scenario", None), "trigger", None)
-    return getattr(trigger, "type", None)
+    kind = getattr(trigger, "type", None)
+    event_id = getattr(trigger, "event_id", None)
+    if kind is None and event_id is not None and events is not None:
+        hit = events.loc[events["event_id"] == event_id, "type"]
+        kind = str(hit.iloc[0]) if len(hit) else None
+    return kind
 
 
 def _panel(

@@ -110,6 +110,8 @@ if TYPE_CHECKING:
         plot_sbc_ecdf,
         plot_scenario_timeline,
         plot_timeline,
+        plot_trigger_record,
+        trigger_record,
     )
     from followon.record import ForecastLedger
     from followon.reports import write_backtest, write_results
@@ -203,6 +205,8 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "plot_sbc_ecdf",
         "plot_scenario_timeline",
         "plot_timeline",
+        "plot_trigger_record",
+        "trigger_record",
     ),
     "followon.record": ("ForecastLedger",),
     "followon.reports": (
@@ -302,6 +306,7 @@ __all__ = [
     "plot_sbc_ecdf",
     "plot_scenario_timeline",
     "plot_timeline",
+    "plot_trigger_record",
     "posterior_predictive_check",
     "read_cns_missile_database",
     "read_csis_provocations",
@@ -312,6 +317,7 @@ __all__ = [
     "run_scenario",
     "score_table",
     "simulation_based_calibration",
+    "trigger_record",
     "validate_events",
     "write_backtest",
     "write_results",

@@ -21,6 +21,7 @@ from followon.plotting.summary import (
     plot_paper_figure,
 )
 from followon.plotting.timeline import plot_scenario_timeline, plot_timeline
+from followon.plotting.trigger_record import plot_trigger_record, trigger_record
 
 __all__ = [
     "OKABE_ITO",
@@ -41,6 +42,8 @@ __all__ = [
     "plot_sbc_ecdf",
     "plot_scenario_timeline",
     "plot_timeline",
+    "plot_trigger_record",
     "save_figure",
     "save_figures",
+    "trigger_record",
 ]

@@ -131,6 +131,18 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
             )
         lines.append("")
     lines += _placebo_lines(result)
+    records = [f for f in figures or [] if f.startswith("trigger_record_")]
+    if records:
+        lines += [
+            "## Forecasts at past triggers",
+            "",
+            "At every past trigger, each hypothesis' forecast from the day after it beside what "
+            "happened (filled: the outcome came within H days; open: it did not; ×: censored) "
+            "and its Brier score over these origins: "
+            + ", ".join(f"[{f[:-4]}](figures/{f})" for f in records)
+            + ". `followon.trigger_record(bt, outcome, H)` gives the numbers.",
+            "",
+        ]
     if figures:
         lines += ["## Figures", ""] + [f"![{f[:-4]}](figures/{f})" for f in figures]
     lines += [
@@ -185,6 +197,7 @@ def _figures(result: BacktestResult, folder: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     from followon.plotting import paper_style, plot_reliability, save_figure
+    from followon.plotting.trigger_record import save_trigger_records
 
     names = []
     f = result.forecasts
@@ -200,4 +213,5 @@ def _figures(result: BacktestResult, folder: Path) -> list[str]:
             stem = folder / f"reliability_{outcome}_{horizon}d"
             names += [p.name for p in save_figure(fig, stem) if p.suffix == ".png"]
             plt.close(fig)
+    names += [p.name for p in save_trigger_records(result, folder) if p.suffix == ".png"]
     return names

@@ -71,6 +71,8 @@ scenario's `labels:` section names outcomes, hypotheses and covariates:
   `combined_*`: `plot_combined` — the stacked forecast with its weighted members;
   `event_study_*`: `plot_event_study` — the Kaplan–Meier share of past triggers followed by
   the outcome within d days (with those still waiting), against each hypothesis' implied curve;
+  `ppc_*`: `plot_posterior_predictive` — launch days per quarter and the gaps between them,
+  observed against each hypothesis' replicates, with posterior predictive p-values;
   `paper_figure`: `plot_paper_figure` — timeline, forecast and hazard ratios with one key,
   183 mm wide.
 """

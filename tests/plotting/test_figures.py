@@ -119,8 +119,9 @@ def test_results_folder_has_figures_in_the_report(
         "at_a_glance_any_missile.pdf",
         "combined_any_missile.pdf",
         "event_study_any_missile.pdf",  # the trigger is a Politburo meeting, with past ones
+        "ppc_any_missile.pdf",
     ]
-    assert len(paths) == 2 * 8 and all(p.exists() for p in paths)
+    assert len(paths) == 2 * 9 and all(p.exists() for p in paths)
     out = fo.write_results(result, tmp_path / "res", save_models=False)
     report = (out / "report.md").read_text()
     assert "![forecast_any_missile](figures/forecast_any_missile.png)" in report

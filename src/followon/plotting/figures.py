@@ -649,8 +649,9 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
     comparison, at a glance, when the result has one, the combined forecast, and, when the
     scenario has a trigger with past ones of its type, the event study
     (:func:`~followon.plotting.event_study.plot_event_study`) (single column, heights growing
-    with the rows and legend lines); with a joint question, the
-    first-action figure of each joint hypothesis and of ``combined``
+    with the rows and legend lines), and the posterior predictive check
+    (:func:`~followon.plotting.ppc.plot_posterior_predictive`, double column); with a joint
+    question, the first-action figure of each joint hypothesis and of ``combined``
     (:func:`~followon.plotting.joint.plot_first_action`). A quick run's PDFs carry "quick
     run – not for publication" in their Subject.
     """
@@ -716,7 +717,30 @@ def _summary_figures(result: Any, outcome: str, folder: Path, subject: str | Non
             plot_combined(result, outcome, ax=ax)
             paths += save_figure(fig, folder / f"combined_{outcome}", subject=subject)
             plt.close(fig)
-    return paths + _event_study_figure(result, outcome, folder, subject)
+    return (
+        paths
+        + _event_study_figure(result, outcome, folder, subject)
+        + _ppc_figure(result, outcome, folder, subject)
+    )
+
+
+def _ppc_figure(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
+    """Save the posterior predictive check of the outcome's hypotheses (double column)."""
+    from followon.errors import EvaluationError
+    from followon.plotting.ppc import plot_posterior_predictive
+    from followon.plotting.style import paper_style, save_figure
+
+    if not result.models:
+        return []
+    with paper_style("double", height_mm=PPC_HEIGHT_MM):
+        try:
+            fig = plot_posterior_predictive(result, outcome)
+        except EvaluationError:  # no hypothesis with a daily posterior predictive
+            plt.close("all")
+            return []
+        paths = save_figure(fig, folder / f"ppc_{outcome}", subject=subject)
+        plt.close(fig)
+    return paths
 
 
 def _event_study_figure(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
@@ -754,5 +778,7 @@ def figure_height_mm(result: Any, name: str, outcome: str) -> float:
     return 30.0 + 7.5 * int(comp["elpd"].notna().sum()) + 3.2 * int(comp["elpd"].isna().sum())
 
 
+PPC_HEIGHT_MM = 100.0
+"""Height of the double-column posterior predictive check ``followon run`` writes."""
 TIMELINE_HEIGHT_MM = 62.0
 """Height of the double-column timeline ``followon run`` writes."""

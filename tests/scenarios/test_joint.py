@@ -413,7 +413,8 @@ def test_first_action_figure_uses_labels_and_keeps_the_legend_off_the_data(
         "nuclear test first",
         "same-day tie",
     ]
-    assert ax.get_title(loc="left") == "all: top of the stack = P(any)"
+    assert ax.get_title(loc="left") == "all"
+    assert ax.get_ylabel() == "P(first action by day H)\n(top of the stack: P(any))"
     box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
     assert not box.overlaps(ax.get_window_extent())
     plt.close(fig)

@@ -97,8 +97,8 @@ def plot_first_action(
     ax.set_xlim(0, float(sub["day"].max()))
     ax.set_ylim(0, 1)
     ax.set_xlabel(f"days after {result.origin:%d %b %Y}")
-    ax.set_ylabel("P(first action by day H)")
-    ax.set_title(f"{name_of(hypothesis, words)}: top of the stack = P(any)", loc="left")
+    ax.set_ylabel("P(first action by day H)\n(top of the stack: P(any))")
+    ax.set_title(name_of(hypothesis, words), loc="left")
     legend_below(ax)
     mark_quick(ax, result)
     return ax

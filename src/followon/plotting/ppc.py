@@ -36,6 +36,8 @@ __all__ = ["plot_posterior_predictive"]
 
 GAP_TICKS = (1, 2, 7, 14, 30, 90, 180, 365, 730)
 """Gap axis ticks in days (a week, two weeks, a month, a quarter, half a year, a year...)."""
+NARROW_GAP_TICKS = (1, 7, 30, 180)
+"""The gap axis ticks when a column is narrow (more than three hypotheses)."""
 OBSERVED: dict[str, Any] = {"color": "black", "linewidth": 0.8, "zorder": 4}
 """The observed series: the same black line in every panel."""
 
@@ -77,18 +79,20 @@ def _bands(
         ax.plot(x, median, **kw)
 
 
-def _quarter_panel(ax: Axes, rows: pd.DataFrame, st: HypothesisStyle) -> None:
+def _quarter_panel(ax: Axes, rows: pd.DataFrame, st: HypothesisStyle, ticks: int) -> None:
     starts = pd.PeriodIndex(rows["x"].astype(str), freq="Q").start_time
     x = starts + pd.Timedelta(days=45)  # mid-quarter
     _bands(ax, x, rows, st, None)
     ax.plot(x, rows["observed"].to_numpy(dtype=float), **OBSERVED)
     years = max((x.max() - x.min()).days / 365.25, 1.0)
-    ax.xaxis.set_major_locator(mdates.YearLocator(max(1, math.ceil(years / 4))))
+    ax.xaxis.set_major_locator(mdates.YearLocator(max(1, math.ceil(years / ticks))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylim(bottom=0)
 
 
-def _gap_panel(ax: Axes, rows: pd.DataFrame, st: HypothesisStyle, gap_days: int) -> None:
+def _gap_panel(
+    ax: Axes, rows: pd.DataFrame, st: HypothesisStyle, gap_days: int, narrow: bool
+) -> None:
     x = rows["x"].to_numpy(dtype=float)
     _bands(ax, x, rows, st, "post")
     ax.step(x, rows["observed"].to_numpy(dtype=float), where="post", **OBSERVED)
@@ -96,7 +100,7 @@ def _gap_panel(ax: Axes, rows: pd.DataFrame, st: HypothesisStyle, gap_days: int)
     ax.set_xscale("log")
     ax.set_ylim(0, 1)
     ax.set_xlim(1, x.max())
-    ticks = [t for t in GAP_TICKS if t <= x.max()]
+    ticks = [t for t in GAP_TICKS if t <= x.max() and (not narrow or t in NARROW_GAP_TICKS)]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_major_formatter(FixedFormatter([str(t) for t in ticks]))
     ax.xaxis.set_minor_formatter(NullFormatter())
@@ -186,21 +190,23 @@ def plot_posterior_predictive(
     if fig is None:
         fig = plt.figure(layout="constrained")
     axes = fig.subplots(2, len(names), squeeze=False, sharey="row")
+    narrow = len(names) > 3  # columns under ~30 mm on a double-column page
+    sep = "\n" if narrow else ", "
     for j, name in enumerate(names):
         st = key.get(name) or HypothesisStyle("0.3")
         rows = checks[checks["hypothesis"] == name]
         by = {s: rows[rows["statistic"] == s] for s in dict.fromkeys(rows["statistic"])}
         top, bottom = axes[0, j], axes[1, j]
-        _quarter_panel(top, by["event_days_per_quarter"], st)
-        _gap_panel(bottom, by["gap_ecdf"], st, gap_days)
+        _quarter_panel(top, by["event_days_per_quarter"], st, 2 if narrow else 4)
+        _gap_panel(bottom, by["gap_ecdf"], st, gap_days, narrow)
         disp = by["dispersion"].iloc[0]
         share = by["share_gaps_within"].iloc[0]
         top.set_title(
-            f"{name_of(name, words)}\nvar/mean {disp.observed:.1f}, {_p(disp.ppp)}",
+            f"{name_of(name, words)}\nvar/mean {disp.observed:.1f}{sep}{_p(disp.ppp)}",
             fontsize=MIN_TEXT_PT,
         )
         bottom.set_title(
-            f"gaps ≤ {gap_days} d: {share.observed:.0%}, {_p(share.ppp)}",
+            f"gaps ≤ {gap_days} d: {share.observed:.0%}{sep}{_p(share.ppp)}",
             fontsize=MIN_TEXT_PT,
         )
         bottom.set_xlabel("gap (days)")

@@ -341,6 +341,9 @@ def test_timeline_rows_spans_as_of_and_labels() -> None:
     assert legend[:2] == ["US–ROK exercise", "summit"]
     assert "forecast window (90 d)" in legend and "as of 02 Jul 2024" in legend
     assert isinstance(ax.xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+    ax.figure.canvas.draw()
+    months = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert months[:4] == ["Oct 2023", "Nov", "Dec", "2024"]  # every month has its year
     assert not ax.get_title()
     with pytest.raises(fo.DataError, match=r"no event type 'missle_launch' \(did you mean"):
         fo.plot_timeline(_events(), start="2024-01-01", end="2024-02-01", types=["missle_launch"])

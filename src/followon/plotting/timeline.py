@@ -115,17 +115,29 @@ def _text_width_pt(text: str) -> float:
     return float(path.get_extents().width)
 
 
+class YearOnFirstTick(mdates.ConciseDateFormatter):
+    """Concise month labels ("Sep", January as "2024") with the year on the first one."""
+
+    def format_ticks(self, values: Any) -> list[str]:
+        labels = list(super().format_ticks(values))
+        low = self.axis.get_view_interval()[0] if self.axis is not None else -np.inf
+        for i, value in enumerate(values):
+            if value >= low - 1e-9:
+                if labels[i] and not labels[i].isdigit():
+                    labels[i] = f"{labels[i]} {mdates.num2date(value).year}"
+                break
+        return labels
+
+
 def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
     """Months (concise labels) up to two years, whole years beyond."""
     span = (end - start).days
     if span <= 2 * 366:
-        # January always gets a tick, labelled with the year; within one calendar year the
-        # year is shown at the axis' end instead
+        # January always gets a tick, labelled with the year, and so does the first tick
+        # ("Jul 2024"): no month is left without its year
         major = mdates.MonthLocator(bymonth=None if span <= 400 else (1, 3, 5, 7, 9, 11))
         ax.xaxis.set_major_locator(major)
-        ax.xaxis.set_major_formatter(
-            mdates.ConciseDateFormatter(major, show_offset=start.year == end.year)
-        )
+        ax.xaxis.set_major_formatter(YearOnFirstTick(major, show_offset=False))
         ax.xaxis.set_minor_locator(mdates.DayLocator(bymonthday=(8, 15, 22)))
     else:
         base = 1 if span <= 16 * 366 else 2 if span <= 32 * 366 else 5

@@ -133,6 +133,7 @@ def _mappings() -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux /proc needed")
+@pytest.mark.filterwarnings("ignore::followon.errors.ConvergenceWarning")  # 100 draws, 1 chain
 def test_refits_do_not_accumulate_memory_mappings(simulated: pd.DataFrame) -> None:
     """numpyro compiles its sampling loop anew on every run; the old executables are released.
 

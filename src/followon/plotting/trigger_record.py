@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from followon.errors import EvaluationError, FollowonError, did_you_mean
-from followon.evaluation.scores import brier_score
+from followon.evaluation.scores import BACKTEST_COLUMNS, brier_score
 from followon.plotting.figures import result_keys
 from followon.plotting.keys import (
     CLIMATOLOGY,
@@ -37,17 +37,6 @@ from followon.plotting.style import MIN_TEXT_PT
 
 __all__ = ["TriggerRecord", "plot_trigger_record", "trigger_record"]
 
-_COLUMNS = (
-    "origin_date",
-    "trigger",
-    "hypothesis",
-    "outcome",
-    "horizon_days",
-    "p_mean",
-    "p_low",
-    "p_high",
-    "observed",
-)
 HIT, MISS, CENSORED = "hit", "miss", "censored"
 MAX_TICK_LABELS = 60
 """More trigger origins than this: only every k-th gets a date label."""
@@ -92,11 +81,11 @@ def _trigger_rows(result: Any) -> pd.DataFrame:
             f"expected a followon.backtest(...) result (with a .forecasts table), not "
             f"{type(result).__name__}."
         )
-    missing = [c for c in _COLUMNS if c not in frame.columns]
+    missing = [c for c in BACKTEST_COLUMNS if c not in frame.columns]
     if missing:
         raise EvaluationError(
             f"the backtest's forecasts have no column(s) {', '.join(repr(c) for c in missing)}; "
-            f"a trigger record needs {', '.join(_COLUMNS)}."
+            f"a trigger record needs {', '.join(BACKTEST_COLUMNS)}."
         )
     trig = frame["trigger"].fillna("").astype(str)
     rows = frame[trig != ""].assign(trigger=trig[trig != ""])

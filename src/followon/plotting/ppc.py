@@ -24,10 +24,10 @@ from followon.evaluation.ppc import posterior_predictive_check
 from followon.plotting.figures import BAND_GREY, QUICK_NOTE, result_keys
 from followon.plotting.keys import (
     HypothesisStyle,
+    event_type_label,
     fmt_prob,
     label_map,
     name_of,
-    parameter_label,
     style_map,
 )
 from followon.plotting.style import MIN_TEXT_PT
@@ -51,7 +51,7 @@ def _keys(
     if isinstance(models, Mapping):
         # an outcome reads as its event type (missile launch) unless labelled
         outcomes = [m.table_.outcome for m in models.values()]
-        kinds = {o.id: parameter_label(o.type) for o in outcomes}
+        kinds = {o.id: event_type_label(o.type) for o in outcomes}
         return style_map(names, styles), label_map({**kinds, **(labels or {})})
     return result_keys(models, styles, labels)
 

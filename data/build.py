@@ -122,6 +122,24 @@ TABLES = {
     "military_exercises.csv": (["military_exercise"], ["curated"], "2026-08-27", ""),
 }
 
+# First day from which each type's table is complete (every event since is in it). Earlier days
+# are *not catalogued*, not quiet: the party-meeting table starts with the 7th Congress (plenums
+# of the 7th CC) and numbers Politburo meetings of the 8th CC; the balloon table is the 2024
+# campaign. Missiles, satellites and nuclear tests are complete from their sources' first rows;
+# no party congress met between the 6th (10-14 Oct 1980) and the 7th (May 2016); Kim Jong Un
+# held no summit before 2018 (he took power on 17 Dec 2011).
+CATALOGUED_FROM = {
+    "missile_launch": "1984-04-09",
+    "satellite_launch": "1998-08-31",
+    "nuclear_test": "2006-10-09",
+    "balloon_launch": "2024-05-28",
+    "summit": "2011-12-17",
+    "party_congress": "1980-10-15",
+    "plenary_meeting": "2016-05-06",
+    "politburo_meeting": "2021-01-05",
+    "military_exercise": "2012-01-01",
+}
+
 # curated rows with these verification values are not events and are left out (and counted)
 EXCLUDED_VERIFICATION = {"not_found", "cancelled", "decision_release_not_meeting"}
 
@@ -688,6 +706,7 @@ def build(sources: Path, out: Path) -> dict[str, object]:
                 "sha256": digest,
                 "producers": producers,
                 "observed_until": until,
+                "catalogued_from": {t: CATALOGUED_FROM[t] for t in types},
                 "first_date": f"{frame['date'].min():%Y-%m-%d}",
                 "last_date": f"{frame['date'].max():%Y-%m-%d}",
                 "attribution": "; ".join(SOURCES[p]["attribution"] for p in producers),

@@ -29,6 +29,7 @@ import followon as fo
 from followon._io import atomic_folder
 from followon.plotting import save_figure
 from followon.plotting.figures import TIMELINE_HEIGHT_MM
+from followon.plotting.timeline import grow_for_key
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -106,6 +107,7 @@ def main(quick: bool) -> None:
                 fig, ax = plt.subplots()
                 start = result.origin - pd.Timedelta(days=365)
                 fo.plot_scenario_timeline(result, start=start, ax=ax)
+                grow_for_key(fig, ax)
                 save_figure(fig, new / "figures" / "timeline_last_year", subject=subject)
                 plt.close(fig)
             with fo.paper_style("double", height_mm=120):

@@ -387,7 +387,7 @@ def test_scenario_timeline(result: fo.ScenarioResult) -> None:
     _fig, ax = plt.subplots()
     fo.plot_scenario_timeline(result, ax=ax)
     assert ax.get_xlim() == (_num("2014-01-01"), _num("2022-03-21"))  # data.start … origin + 60 d
-    (window,) = [p for p in ax.patches if p.get_hatch()]
+    (window,) = [p for p in ax.patches if p.get_label() == "forecast window (60 d)"]
     assert window.get_x() == _num("2022-01-20") and window.get_width() == 60
     highlighted = [t for t in ax.texts if t.get_color() == OKABE_ITO[1]]
     assert [t.get_text() for t in highlighted] == ["CC8 PB6"]
@@ -438,7 +438,8 @@ def test_one_hypothesis_one_look_in_every_figure(result: fo.ScenarioResult) -> N
     # politburo is the scenario's second hypothesis: vermillion squares everywhere, also in
     # the forest plot, where it is the only hypothesis with hazard ratios
     assert {look(ln) for ln in [*named, *forest, ranked]} == {(PALETTE[1].lower(), "s")}
-    assert len(named) == 2 and len(forest) == 2
+    # two windows and the days before Politburo meetings were catalogued (data from 2014)
+    assert len(named) == 2 and len(forest) == 3
     combined = next(ln for ln in axes[0, 0].get_lines() if ln.get_label().startswith("combined"))
     assert combined.get_color() == "black" and combined.get_linestyle() == "-"
     plt.close(fig)
@@ -648,7 +649,76 @@ def test_plots_of_library_fitted_models(result: fo.ScenarioResult) -> None:
         fo.plot_model_forecast(curve.drop(columns=["p_low"]), ax=a1)
     fo.plot_model_summary(model.summary(), ax=a2, name="politburo")
     labels = [t.get_text() for t in a2.get_yticklabels()]
-    assert labels[0].startswith("Politburo meeting, days 0–30\n") and len(labels) == 2
+    assert labels[0].startswith("Politburo meeting, days 0–30\n") and len(labels) == 3
+    assert labels[2].startswith("before the Politburo meeting catalogue\n")
     with pytest.raises(fo.ModelError, match=r"no column\(s\) p_gt_1"):
         fo.plot_model_summary(model.summary().drop(columns=["p_gt_1"]), ax=a3)
     plt.close(fig)
+
+
+def test_timeline_hatches_what_is_not_catalogued_and_fades_provisional_days() -> None:
+    events = fo.load_events(overlay=False)
+    with fo.paper_style("double", height_mm=62):
+        fig, ax = plt.subplots()
+        fo.plot_timeline(events, start="2012-01-01", end="2026-08-31", ax=ax)
+    rows = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
+    gaps = [p for p in ax.patches if p.get_hatch() and not p.get_label().startswith("forecast")]
+    spans = sorted(
+        (round(p.get_y() + p.get_height() / 2, 6), p.get_x(), p.get_x() + p.get_width())
+        for p in gaps
+    )
+    meetings, balloons = rows["party meetings"], rows["balloon round"]
+    assert spans == sorted(
+        [
+            (meetings, _num("2012-01-01"), _num("2016-05-06")),  # plenums and Politburo
+            (meetings, _num("2016-05-06"), _num("2021-01-05")),  # Politburo only
+            (balloons, _num("2012-01-01"), _num("2024-05-28")),
+        ]
+    )
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {
+        "not catalogued",
+        "not catalogued: plenum, Politburo",
+        "not catalogued: Politburo",
+        "after observed-until (provisional)",
+    } <= set(legend)
+    # launch days after the missile table's observed-until (18 Apr 2026) are faded
+    faded = [
+        c
+        for c in ax.collections
+        if isinstance(c, EventCollection) and c.get_alpha() is not None and c.get_alpha() < 1
+    ]
+    (late,) = faded
+    launches = events[(events["type"] == "missile_launch") & (events["date"] > "2026-04-18")]
+    assert len(late.get_positions()) == len(launches) > 0
+    # the key is no wider than the axes
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_legend().get_window_extent(renderer).width <= ax.bbox.width
+    _fig, bare = plt.subplots()
+    fo.plot_timeline(events, start="2012-01-01", end="2026-08-31", ax=bare, coverage=None)
+    assert not [p for p in bare.patches if p.get_hatch()]
+    assert all(c.get_alpha() in (None, 1.0) for c in bare.collections)
+    plt.close("all")
+
+
+def test_timeline_marks_the_outcomes_a_row_contains() -> None:
+    events = fo.load_events(overlay=False)
+    icbm = fo.Outcome("icbm", "missile_launch", subtype=("ICBM",))
+    anything = fo.Outcome("any_missile", "missile_launch")
+    _fig, ax = plt.subplots()
+    fo.plot_timeline(
+        events,
+        start="2017-01-01",
+        end="2017-12-31",
+        outcomes=[anything, icbm],
+        labels={"icbm": "ICBM launch"},
+        ax=ax,
+    )
+    (marks,) = [ln for ln in ax.get_lines() if ln.get_label() == "ICBM launch"]
+    days = icbm.select(events)
+    days = days[(days["date"] >= "2017-01-01") & (days["date"] <= "2017-12-31")]
+    assert len(days) == 3  # 4 Jul, 28 Jul, 29 Nov 2017
+    np.testing.assert_array_equal(marks.get_xdata(), mdates.date2num(days["date"]) + 0.5)
+    assert "ICBM launch" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "any missile" not in [ln.get_label() for ln in ax.get_lines()]  # the whole row
+    plt.close("all")

@@ -155,6 +155,7 @@ def test_background_is_in_the_report(tmp_path: Path) -> None:
         "(`background: false`); each hypothesis' own covariates are added to it." in report
     )
     assert result.models[("any_missile", "steady")].table_.covariate_names == [
-        "politburo_meeting[0-30]"
+        "politburo_meeting[0-30]",
+        "politburo_meeting[uncatalogued]",  # data from 2014, Politburo meetings from 2021
     ]
     assert result.models[("any_missile", "plain")].table_.covariate_names == []

@@ -217,8 +217,9 @@ def test_run_forecasts_and_compares(result: fo.ScenarioResult) -> None:
     assert c["d_elpd"].min() == 0.0
     assert c["blocks"].iloc[0].count(",") == 2  # three leave-future-out blocks
     assert set(result.diagnostics["method"]) == {"exact"}
-    assert (c["weight_low"] <= c["weight"] + 1e-9).all()
-    assert (c["weight"] <= c["weight_high"] + 1e-9).all()
+    # the stacking optimiser stops within ~1e-5 of a corner (0.99999 vs the bootstrap's 1.0)
+    assert (c["weight_low"] <= c["weight"] + 1e-4).all()
+    assert (c["weight"] <= c["weight_high"] + 1e-4).all()
 
 
 def test_combined_forecast_is_the_weighted_mixture(result: fo.ScenarioResult) -> None:

@@ -2,6 +2,7 @@
 
 from followon.events.catalog import (
     catalog_path,
+    catalogued_from,
     load_events,
     load_manifest,
     observed_until,
@@ -34,6 +35,7 @@ __all__ = [
     "add_overlay",
     "catalog_path",
     "catalog_summary",
+    "catalogued_from",
     "data_dir",
     "event_types",
     "events_per_year",

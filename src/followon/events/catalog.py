@@ -30,6 +30,7 @@ from followon.events.schema import event_types, validate_events
 __all__ = [
     "catalog_path",
     "catalog_sha256",
+    "catalogued_from",
     "launch_date_overrides",
     "load_events",
     "load_manifest",
@@ -266,6 +267,35 @@ def observed_until(
             f"allowed: {', '.join(coverage)}."
         )
     return coverage[type][0]
+
+
+def catalogued_from() -> dict[str, pd.Timestamp]:
+    """First day from which each bundled type's table is complete.
+
+    Every event of the type since that day is in the catalog; earlier days are *not
+    catalogued* (the table does not reach back there), which is not the same as quiet. The
+    party-meeting table starts with the 7th Congress (May 2016) for plenums and with the
+    8th Central Committee (January 2021) for Politburo meetings, the balloon table with the
+    2024 campaign; missiles, nuclear tests, congresses and summits are complete for the Kim
+    Jong Un era. ``data/README.md`` gives the reasons; overlay files do not change the dates.
+
+    Returns
+    -------
+    dict
+        Type → first catalogued day, from ``data/manifest.json`` (``catalogued_from`` per
+        table).
+
+    Examples
+    --------
+    >>> import followon as fo
+    >>> fo.catalogued_from()["plenary_meeting"]
+    Timestamp('2016-05-06 00:00:00')
+    """
+    out: dict[str, pd.Timestamp] = {}
+    for table in load_manifest()["tables"]:
+        for t, day in table.get("catalogued_from", {}).items():
+            out[t] = pd.Timestamp(day)
+    return out
 
 
 def observed_until_sources(*, overlay: bool = True) -> dict[str, str]:

@@ -656,13 +656,14 @@ def save_figures(result: Any, folder: str | Path) -> list[Path]:
     run – not for publication" in their Subject.
     """
     from followon.plotting.style import paper_style, save_figure
-    from followon.plotting.timeline import plot_scenario_timeline
+    from followon.plotting.timeline import grow_for_key, plot_scenario_timeline
 
     paths: list[Path] = []
     if getattr(result, "events", None) is not None:
         with paper_style("double", height_mm=TIMELINE_HEIGHT_MM):
             fig, ax = plt.subplots()
             plot_scenario_timeline(result, ax=ax)
+            grow_for_key(fig, ax)
             paths += save_figure(fig, Path(folder) / "timeline")
             plt.close(fig)
     has_hazard = len(getattr(result, "hazard_curves", ())) > 0

@@ -192,12 +192,14 @@ def outcome_label(outcome: str, labels: Mapping[str, str]) -> str:
 _WINDOW = re.compile(r"^(?P<type>[A-Za-z_]+)\[(?P<a>\d+)-(?P<b>\d+)\]$")
 _DURING = re.compile(r"^(?P<type>[A-Za-z_]+)\[during\]$")
 _EXCITE = re.compile(r"^excitation\[(?P<d>\d+(?:\.\d+)?)d\]$")
+_UNCATALOGUED = re.compile(r"^(?P<type>[A-Za-z_]+)\[uncatalogued\]$")
 
 
 def parameter_label(name: str, labels: Mapping[str, str] | None = None) -> str:
     """Readable text for a parameter: ``plenary_meeting[0-30]`` → ``plenum, days 0–30``.
 
     ``excitation[14d]`` → ``self-excitation (14-day decay)``; ``x[during]`` → ``x, during``;
+    ``x[uncatalogued]`` → ``before the x catalogue``;
     event types read as the ``labels`` give them (else a default: plenum, summit, ...).
     """
     labels = labels or {}
@@ -210,6 +212,8 @@ def parameter_label(name: str, labels: Mapping[str, str] | None = None) -> str:
         return f"{_words(m['type'], labels)}, during"
     if m := _EXCITE.match(name):
         return f"self-excitation ({m['d']}-day decay)"
+    if m := _UNCATALOGUED.match(name):
+        return f"before the {_words(m['type'], labels)} catalogue"
     return name.replace("_", " ")
 
 

@@ -10,24 +10,35 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.textpath import TextPath
 
 from followon.errors import DataError, ModelError, did_you_mean
+from followon.events.catalog import catalogued_from, observed_until
 from followon.events.schema import event_types
+from followon.exposure.outcomes import Outcome
+from followon.plotting.keys import outcome_label, result_labels
 from followon.plotting.style import MIN_TEXT_PT, OKABE_ITO
 
-__all__ = ["POINT_TYPES", "TRIGGER_TYPES", "plot_scenario_timeline", "plot_timeline"]
+__all__ = [
+    "POINT_TYPES",
+    "TRIGGER_TYPES",
+    "catalog_coverage",
+    "grow_for_key",
+    "plot_scenario_timeline",
+    "plot_timeline",
+]
 
 POINT_TYPES: tuple[str, ...] = (
     "missile_launch",
@@ -168,6 +179,121 @@ def _trigger_rows(
     return events[events["type"].isin(list(triggers))]
 
 
+_UNCATALOGUED = "0.6"  # hatch colour of days a type's table does not reach back to
+_PARTIAL_HATCHES = ("\\\\\\\\", "....", "xxxx")
+_OUTCOME_MARKERS = ("v", "o", "s")
+_FADED = 0.35  # alpha of events after their table's observed-until
+
+
+Coverage = Mapping[str, tuple[Any, Any]]
+
+
+def catalog_coverage() -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
+    """Type → (first catalogued day, observed-until) of the bundled catalog and overlay."""
+    until = observed_until()
+    first = catalogued_from()
+    return {t: (first.get(t, pd.Timestamp.min), day) for t, day in until.items()}
+
+
+def _gaps(
+    types: Sequence[str], first: Mapping[str, pd.Timestamp], start: pd.Timestamp
+) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
+    """Spans from ``start`` where some of ``types`` are not yet catalogued, with those types."""
+    starts = sorted({first[t] for t in types if t in first and first[t] > start})
+    out = []
+    for a, b in zip([start, *starts], starts, strict=False):
+        out.append((a, b, [t for t in types if t in first and first[t] >= b]))
+    return out
+
+
+def _hatch_gaps(
+    ax: Axes,
+    y: float,
+    types: Sequence[str],
+    first: Mapping[str, pd.Timestamp],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    names: Mapping[str, str],
+) -> list[Patch]:
+    """Hatch the row at ``y`` where its types are not catalogued; return legend handles."""
+    handles = []
+    partial = 0
+    for a, b, missing in _gaps(types, first, start):
+        b = min(b, end + pd.Timedelta(days=1))
+        if len(missing) == len(types):
+            label, hatch = "not catalogued", "xx"
+        else:
+            label = "not catalogued: " + ", ".join(names.get(t, t) for t in missing)
+            hatch = _PARTIAL_HATCHES[min(partial, len(_PARTIAL_HATCHES) - 1)]
+            partial += 1
+        x_a, x_b = _num([a, b])
+        patch = Rectangle(
+            (x_a, y - 0.42),
+            x_b - x_a,
+            0.84,
+            facecolor="none",
+            edgecolor=_UNCATALOGUED,
+            hatch=hatch,
+            linewidth=0,
+            zorder=0.4,
+        )
+        patch.set_hatch_linewidth(0.35)
+        ax.add_patch(patch)
+        handles.append(Patch(facecolor="none", edgecolor=_UNCATALOGUED, hatch=hatch, label=label))
+    return handles
+
+
+def _marked(outcomes: Sequence[Outcome], rows: Sequence[str]) -> list[Outcome]:
+    """Outcomes that pick out part of a drawn row (a subtype or filter), at most three."""
+    out = []
+    for outcome in outcomes:
+        if outcome.type in rows and (outcome.subtype or outcome.where):
+            out.append(outcome)
+    return out[: len(_OUTCOME_MARKERS)]
+
+
+def _key_below(ax: Axes, handles: list[Any]) -> None:
+    """Put the key under the axes in the most columns (two rows or more) that fit its width."""
+    fig = ax.get_figure(root=True)
+    ncols = max(1, math.ceil(len(handles) / 2))
+    while True:
+        legend = ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=ncols,
+            handlelength=1.4,
+            columnspacing=1.2,
+            borderaxespad=2.2,
+        )
+        if fig is None or ncols == 1:
+            return
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        # no wider than the axes: a wider key would squeeze them sideways after the meeting
+        # labels were fitted to their width
+        if legend.get_window_extent(renderer).width <= ax.bbox.width:
+            return
+        ncols -= 1
+
+
+def grow_for_key(fig: Figure, ax: Axes, rows: int = 2) -> None:
+    """Make ``fig`` taller by the key rows of ``ax``'s legend beyond ``rows``.
+
+    :func:`plot_timeline` puts its key under the dates in as many columns as fit; a key of
+    many entries takes more rows, and the figure that holds it grows instead of squeezing
+    the rows of events. Call it before saving a figure of fixed size.
+    """
+    legend = ax.get_legend()
+    if legend is None or not legend.get_texts():
+        return
+    fig.draw_without_rendering()
+    tops = {round(t.get_window_extent().y0, 1) for t in legend.get_texts()}
+    size = float(legend.get_texts()[0].get_fontsize())
+    extra = (len(tops) - rows) * size * (1 + float(legend.labelspacing or 0.5)) / 72
+    if extra > 0:
+        fig.set_figheight(fig.get_figheight() + extra)
+
+
 def _check_types(types: list[str], what: str) -> None:
     allowed = event_types()  # built in, and declared by overlay files
     for t in types:
@@ -269,6 +395,9 @@ def plot_timeline(
     types: Sequence[str] | None = None,
     ax: Axes | None = None,
     observed_until: Any = None,
+    coverage: Coverage | Literal["catalog"] | None = "catalog",
+    outcomes: Sequence[Outcome] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> Axes:
     """Events from ``start`` to ``end``: ticks by type, labelled triggers, shaded spans.
 
@@ -277,7 +406,12 @@ def plot_timeline(
     their own at the top, labelled where the label fits; summits and US–ROK exercise windows
     are shaded across the axes, and summits named on a row of their own at the bottom
     ("Putin 19 Jun"); ``as_of`` is a black line and the forecast window hatched; days after
-    ``observed_until`` are shaded "not yet observed" (they are unknown, not quiet).
+    ``observed_until`` are shaded "not yet observed" (they are unknown, not quiet). Where a
+    row's table does not reach back (party meetings are catalogued from May 2016, Politburo
+    meetings from January 2021, balloon rounds from May 2024) the row is hatched "not
+    catalogued", and events after their table's observed-until (provisional, one source) are
+    faded. Outcomes that pick out part of a row (``ICBM`` launch days) get a marker above
+    their ticks.
 
     Parameters
     ----------
@@ -301,6 +435,16 @@ def plot_timeline(
     ax : matplotlib Axes, optional
     observed_until : date-like, optional
         The last day the catalog covers; later days are shaded as not observed.
+    coverage : ``"catalog"``, mapping or None
+        Type → (first catalogued day, observed-until): rows are hatched before the first
+        day, events after the second faded. ``"catalog"`` (default) takes the bundled
+        catalog's dates (:func:`followon.catalogued_from`, :func:`followon.observed_until`);
+        None draws neither.
+    outcomes : sequence of Outcome
+        Outcomes to mark: each one with a subtype or filter gets its own marker above the
+        ticks it counts (up to three).
+    labels : mapping, optional
+        Text for outcome ids in the key (``{"icbm": "ICBM launch"}``).
 
     Returns
     -------
@@ -336,27 +480,61 @@ def plot_timeline(
     summits = shown[shown["type"] == "summit"].copy()
     lift = 1 if len(summits) else 0  # a row at the bottom names the summits
     n = len(rows)
+    cover = catalog_coverage() if isinstance(coverage, str) else dict(coverage or {})
+    first_day = {t: _day(a) for t, (a, _) in cover.items() if a is not None and pd.notna(a)}
+    last_day = {t: _day(b) for t, (_, b) in cover.items() if b is not None and pd.notna(b)}
+    words = {t: _ROW_NAMES.get(t, t.replace("_", " ")) for t in rows}
+    gap_handles: list[Patch] = []
+    faded = False
+    marked = _marked(outcomes, rows)
+    mark_handles: list[Line2D] = []
     for i, kind in enumerate(rows):
-        dates = shown.loc[shown["type"] == kind, "date"]
-        ax.eventplot(
-            _num(dates) + 0.5,
-            lineoffsets=n - 1 - i + lift,
-            linelengths=0.7,
-            linewidths=0.6,
-            colors=_ROW_COLOURS.get(kind, "0.2"),
-        )
+        y = n - 1 - i + lift
+        of_kind = shown[shown["type"] == kind]
+        late = of_kind["date"] > last_day.get(kind, end)
+        for part, alpha in ((of_kind[~late], 1.0), (of_kind[late], _FADED)):
+            if len(part):
+                ax.eventplot(
+                    _num(part["date"]) + 0.5,
+                    lineoffsets=y,
+                    linelengths=0.7,
+                    linewidths=0.6,
+                    colors=_ROW_COLOURS.get(kind, "0.2"),
+                    alpha=alpha,
+                )
+        faded |= bool(late.any())
+        gap_handles += _hatch_gaps(ax, y, [kind], first_day, start, end, words)
+        for k, outcome in enumerate(o for o in marked if o.type == kind):
+            days = outcome.select(of_kind)["date"]
+            marker = _OUTCOME_MARKERS[k]
+            (line,) = ax.plot(
+                _num(days) + 0.5,
+                np.full(len(days), y + (0.17, -0.17, 0.0)[k]),
+                linestyle="none",
+                marker=marker,
+                markersize=3.2,
+                markeredgewidth=0.6,
+                color="black",
+                markerfacecolor="black" if k == 0 else "white",
+                clip_on=False,
+                zorder=4,
+                label=outcome_label(outcome.id, labels or {}),
+            )
+            mark_handles.append(line)
 
-    trig = _in_window(_trigger_rows(events, triggers), start, end).copy()
+    all_triggers = _trigger_rows(events, triggers)
+    trigger_types = [str(t) for t in all_triggers["type"].unique()]
+    trig = _in_window(all_triggers, start, end).copy()
     trig["x"] = _num(trig["end_date"].fillna(trig["date"])) + 0.5 if len(trig) else []
     if "event_id" not in trig:
         trig["event_id"] = [f"trigger-{k}" for k in range(len(trig))]
-    marked = set(highlight)
+    marked_ids = set(highlight)
     y_trig = float(n + lift)
     order = {t: k for k, t in enumerate(TRIGGER_TYPES)}
     groups = sorted(trig.groupby("type"), key=lambda g: (order.get(str(g[0]), len(order)), g[0]))
     for trigger_type, group in groups:
         label, length, width, _ = _TRIGGER_LOOK.get(str(trigger_type), _OTHER_TRIGGER)
-        plain = group[~group["event_id"].isin(marked)]
+        plain = group[~group["event_id"].isin(marked_ids)]
         ax.eventplot(
             plain["x"].to_numpy(),
             lineoffsets=y_trig,
@@ -376,7 +554,7 @@ def plot_timeline(
                 label=label,
             )
         )
-    hot = trig[trig["event_id"].isin(marked)]
+    hot = trig[trig["event_id"].isin(marked_ids)]
     if len(hot):
         ax.eventplot(
             hot["x"].to_numpy(),
@@ -387,6 +565,30 @@ def plot_timeline(
             zorder=5,  # above the as-of line that usually follows it
         )
     has_triggers = len(trig) > 0
+    if has_triggers:
+        row_types = [t for t in order if t in set(trigger_types)]
+        row_types += sorted(set(trigger_types) - set(row_types))
+        trig_words = {t: _TRIGGER_LOOK.get(t, _OTHER_TRIGGER)[0] for t in row_types}
+        gap_handles += _hatch_gaps(ax, y_trig, row_types, first_day, start, end, trig_words)
+    seen: set[str] = set()
+    for patch in gap_handles:
+        if str(patch.get_label()) not in seen:
+            seen.add(str(patch.get_label()))
+            handles.append(patch)
+    handles += mark_handles
+    if faded:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="0.2",
+                alpha=_FADED,
+                marker="|",
+                linestyle="none",
+                markersize=5,
+                label="after observed-until (provisional)",
+            )
+        )
     as_of_x = [float(_num([_day(as_of)])[0])] if as_of is not None else []
     if observed_until is not None and _day(observed_until) < end:
         a = float(_num([_day(observed_until) + pd.Timedelta(days=1)])[0])
@@ -414,31 +616,23 @@ def plot_timeline(
             line.set_label(f"as of {_day(as_of):%d %b %Y}")
             handles.append(line)
 
-    labels = [_ROW_NAMES.get(t, t.replace("_", " ")) for t in rows]
+    row_labels = [words[t] for t in rows]
     trig_name = "party meetings" if set(trig["type"]) <= set(TRIGGER_TYPES) else "triggers"
     ticks = [*range(n - 1 + lift, lift - 1, -1)] + ([n + lift] if has_triggers else [])
     ticks += [0] if lift else []
-    names = labels + ([trig_name] if has_triggers else []) + (["summits"] if lift else [])
+    names = row_labels + ([trig_name] if has_triggers else []) + (["summits"] if lift else [])
     ax.set_yticks(ticks, names)
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)
     ax.set_ylim(-0.6, n + lift + (1.25 if has_triggers else -0.4))
     _date_axis(ax, start, end)
-    if handles:  # below the dates: the space above the axes holds the meeting labels
-        ax.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 0.0),
-            ncols=math.ceil(len(handles) / 2),
-            handlelength=1.4,
-            columnspacing=1.2,
-            borderaxespad=2.2,
-        )
     fig = ax.get_figure(root=True)
+    if handles:  # below the dates: the space above the axes holds the meeting labels
+        _key_below(ax, handles)
     if fig is not None and fig.get_layout_engine() is not None:
         fig.draw_without_rendering()  # lay out first: labels are fitted to the final width
     if has_triggers:
-        _label_triggers(ax, trig, y_trig, marked, blocked=as_of_x)
+        _label_triggers(ax, trig, y_trig, marked_ids, blocked=as_of_x)
     if lift:
         summits["x"] = _num(summits["date"]) + 0.5
         long = (end - start).days > 2 * 366
@@ -512,4 +706,6 @@ def plot_scenario_timeline(
         types=types,
         ax=ax,
         observed_until=(getattr(result, "meta", None) or {}).get("observed_until"),
+        outcomes=[spec.build() for spec in s.outcomes],
+        labels=result_labels(result),
     )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from followon.errors import DataError, ModelError, ScenarioError, did_you_mean
 from followon.events import load_events, read_events
-from followon.events.catalog import catalog_sha256
+from followon.events.catalog import catalog_sha256, catalogued_from
 from followon.exposure import (
     Covariate,
     DaysSinceLast,
@@ -147,10 +147,14 @@ def resolve_trigger(
     return pd.Timestamp(end), None, desc
 
 
-def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariate]:
+def covariates_from_spec(
+    h: HypothesisSpec, scenario: Scenario, events: pd.DataFrame | None = None
+) -> list[Covariate]:
     """Return the covariate builders of a hypothesis (windows, spans, excitation, ...).
 
-    The scenario's ``background`` is merged in unless the hypothesis says ``background: false``.
+    The scenario's ``background`` is merged in unless the hypothesis says ``background: false``;
+    trigger types catalogued after ``data.start`` get an era of their own
+    (:func:`uncatalogued_eras`, which reads ``events`` where given).
     """
     h = h.with_background(scenario.background)
     covs: list[Covariate] = []
@@ -160,6 +164,7 @@ def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariat
                 t.type, tuple(t.cut_days), tuple(t.tags), dict(t.where), t.overlap, t.during, t.name
             )
         )
+    covs += uncatalogued_eras([t.type for t in h.triggers], scenario, events)
     for sp in h.spans:
         covs.append(
             Spans(sp.type, sp.lead_days, sp.lag_days, tuple(sp.tags), dict(sp.where), sp.name)
@@ -179,6 +184,39 @@ def covariates_from_spec(h: HypothesisSpec, scenario: Scenario) -> list[Covariat
         last = pd.Timestamp(scenario.as_of) - pd.Timedelta(days=1)
         covs.append(Trend(f"{scenario.data.start}", f"{last:%Y-%m-%d}", h.trend_df))
     return covs
+
+
+def uncatalogued_eras(
+    types: list[str], scenario: Scenario, events: pd.DataFrame | None = None
+) -> list[Covariate]:
+    """Return an era ``<type>[uncatalogued]`` per trigger type catalogued after ``data.start``.
+
+    Before its first catalogued day (:func:`followon.catalogued_from`: plenums from May 2016,
+    Politburo meetings from January 2021) a trigger type's windows are unknown, not empty.
+    Counting those days as "outside any window" would pull a window effect toward zero; an era
+    of its own gives them their own level (the average over windows and gaps) so the effect is
+    learnt from the catalogued days alone — the missing-indicator method, exact for a hazard
+    whose windows come and go at a steady rate. The era ends the day before the type's first
+    catalogued day or its first row in ``events``, whichever comes first (the 7th CC's 22nd
+    Politburo meeting, Dec 2020, precedes the 8th CC's), so no window overlaps it. Only for
+    the bundled catalog (``data: {catalog: dprk}``); a file of the user's own is taken as
+    complete.
+    """
+    if scenario.data.catalog != "dprk":
+        return []
+    first = catalogued_from()
+    start = pd.Timestamp(str(scenario.data.start))
+    eras: list[Covariate] = []
+    for t in dict.fromkeys(types):
+        if t not in first:
+            continue
+        begin = first[t]
+        if events is not None and (events["type"] == t).any():
+            begin = min(begin, events.loc[events["type"] == t, "date"].min())
+        if begin > start:
+            last = begin - pd.Timedelta(days=1)
+            eras.append(Era(f"{t}[uncatalogued]", f"{start:%Y-%m-%d}", f"{last:%Y-%m-%d}"))
+    return eras
 
 
 def hypothesis_table(
@@ -204,7 +242,7 @@ def hypothesis_table(
             outcome,
             start=f"{scenario.data.start}",
             as_of=as_of,
-            covariates=covariates_from_spec(h, scenario),
+            covariates=covariates_from_spec(h, scenario, events),
             observed_until=observed_until,
             require_events=require_events,
         )

@@ -127,7 +127,8 @@ def test_skill_table_gives_the_calibrated_coverage_reference() -> None:
     child = np.random.SeedSequence(9).spawn(1)[0]
     lo, hi = np.clip(x - 0.1, 0, 1), np.clip(x + 0.1, 0, 1)
     row = table.loc["model"]
-    cal = calibrated_coverage(lo, hi, x, n_boot=200, random_seed=child.spawn(2)[1])  # climatology, model
+    model_seed = child.spawn(2)[1]  # one seed per hypothesis, in column order: climatology, model
+    cal = calibrated_coverage(lo, hi, x, n_boot=200, random_seed=np.random.default_rng(model_seed))
     assert row["coverage90_calibrated"] == pytest.approx(cal["mean"])
     assert row["coverage90_calibrated_low"] == pytest.approx(cal["low"])
     assert row["coverage90_calibrated_high"] == pytest.approx(cal["high"])

@@ -518,7 +518,7 @@ def calibrated_coverage(
     ci_prob: float = 0.9,
     random_seed: int | np.random.Generator | None = None,
 ) -> dict[str, float]:
-    r"""The :func:`interval_coverage` the same intervals would score if the forecasts were calibrated.
+    r"""Return the :func:`interval_coverage` of intervals around calibrated forecasts.
 
     Consistency resampling, as the bands of :func:`reliability_curve` [1]_: ``n_boot`` times
     draw :math:`y^{*}_i \sim \mathrm{Bernoulli}(p^{\mathrm{mean}}_i)`, recalibrate by PAV and
@@ -527,7 +527,7 @@ def calibrated_coverage(
     itself an estimate, and where its top (bottom) block happens to hold only events
     (non-events) it is exactly 1 (0), which no interval of a probability strictly inside
     (0, 1) contains — so even calibrated forecasts with wide intervals lose coverage at
-    forecasts near 0 or 1, the more the more forecasts sit there.
+    forecasts near 0 or 1, and the more of them sit there, the more they lose.
 
     Outcomes are drawn independently; outcomes of overlapping backtest windows are
     positively dependent, which makes all-event runs longer and the coverage lower still, so

@@ -270,13 +270,13 @@ def skill_table(
                 table.loc[row, f"{score}_low"] = band[0, j]
                 table.loc[row, f"{score}_high"] = band[1, j]
         coverage = _calibrated_coverage(g, p.index, names, child, n_boot, ci_prob)
-        for name, values in coverage.items():
+        for name, found in coverage.items():
             row = (
                 (table["hypothesis"] == name)
                 & (table["outcome"] == outcome)
                 & (table["horizon_days"] == horizon)
             )
-            for column, value in values.items():
+            for column, value in found.items():
                 table.loc[row, column] = value
     return table
 
@@ -303,7 +303,7 @@ def _calibrated_coverage(
             rows["p_mean"].to_numpy(dtype=float),
             n_boot=n_boot,
             ci_prob=ci_prob,
-            random_seed=s,
+            random_seed=np.random.default_rng(s),
         )
         out[name] = {f"coverage90_calibrated{k}": cal[v] for k, v in _SUFFIX.items()}
     return out

@@ -14,6 +14,7 @@ from followon.evaluation import (
     BACKTEST_COLUMNS,
     brier_score,
     brier_skill,
+    calibrated_coverage,
     corp_decomposition,
     interval_coverage,
     log_score,
@@ -190,6 +191,48 @@ def test_interval_coverage() -> None:
         match=r"^p_low must not exceed p_high; it does at position 1 \(0\.6 > 0\.5\)\.$",
     ):
         interval_coverage([0.0, 0.6, 0.0, 0.0], [0.5] * 4, y, p_mean=pm)
+
+
+def test_calibrated_coverage_is_the_binomial_chance_of_the_interval() -> None:
+    from scipy.stats import binom
+
+    # n equal forecasts p pool into one PAV block, so the recalibrated frequency is K / n with
+    # K ~ Binomial(n, p): the coverage of [a, b] is P(a ≤ K / n ≤ b), the same for every case
+    n, p, a, b = 20, 0.9, 0.8, 0.999
+    k = np.arange(n + 1)
+    exact = float(binom.pmf(k[(k / n >= a) & (k / n <= b)], n, p).sum())
+    got = calibrated_coverage([a] * n, [b] * n, [p] * n, n_boot=4000, random_seed=SEED)
+    assert got["mean"] == pytest.approx(exact, abs=0.02)
+    # each resample's coverage is 0 or 1 here, so the 90% range is [0, 1]
+    assert (got["low"], got["high"]) == (0.0, 1.0)
+    # an interval that stops short of 1 never covers an all-event block (K = n): however wide,
+    # it loses P(K = n) = p^n of the time; one that reaches 1 does not
+    low_only = calibrated_coverage([0.0] * n, [b] * n, [p] * n, n_boot=4000, random_seed=SEED)
+    assert low_only["mean"] == pytest.approx(1 - p**n, abs=0.02)
+    whole = calibrated_coverage([0.0] * n, [1.0] * n, [p] * n, n_boot=50, random_seed=SEED)
+    assert whole == {"mean": 1.0, "low": 1.0, "high": 1.0}
+    # missing intervals are left out; seeded
+    nan = float("nan")
+    assert math.isnan(calibrated_coverage([nan], [nan], [0.5])["mean"])
+    again = calibrated_coverage([a] * n, [b] * n, [p] * n, n_boot=4000, random_seed=SEED)
+    assert again == got
+
+
+def test_calibrated_coverage_bad_input() -> None:
+    with pytest.raises(EvaluationError, match=r"^n_boot must be a whole number ≥ 1, not 0\.$"):
+        calibrated_coverage([0.1], [0.9], [0.5], n_boot=0)
+    with pytest.raises(EvaluationError, match=r"^ci_prob must be between 0 and 1, not 1\.0\.$"):
+        calibrated_coverage([0.1], [0.9], [0.5], ci_prob=1.0)
+    with pytest.raises(
+        EvaluationError,
+        match=r"^p_low, p_high and p_mean must have the same length, not 1, 1 and 2\.$",
+    ):
+        calibrated_coverage([0.1], [0.9], [0.5, 0.5])
+    with pytest.raises(
+        EvaluationError,
+        match=r"^p_low must not exceed p_high; it does at position 0 \(0\.9 > 0\.1\)\.$",
+    ):
+        calibrated_coverage([0.9], [0.1], [0.5])
 
 
 def test_reliability_curve() -> None:

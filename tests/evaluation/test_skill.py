@@ -11,9 +11,11 @@ import pytest
 from followon.errors import EvaluationError
 from followon.evaluation import (
     BACKTEST_COLUMNS,
+    COVERAGE_COLUMNS,
     block_bootstrap_indices,
     bootstrap_skill,
     brier_skill,
+    calibrated_coverage,
     log_skill,
     score_table,
     skill_table,
@@ -111,6 +113,32 @@ def test_skill_table_points_equal_the_score_table_and_share_resamples() -> None:
     # seeded: the same intervals again
     pd.testing.assert_frame_equal(table, skill_table(f, n_boot=300, random_seed=5))
     assert table["log_skill"].iloc[0] == pytest.approx(log_skill(x, y, np.full(120, 0.5)))
+
+
+def test_skill_table_gives_the_calibrated_coverage_reference() -> None:
+    rng = np.random.default_rng(6)
+    x, y = calibrated(90, rng)
+    f = frame({"model": x, "climatology": np.full(90, 0.5)}, y)
+    model = f["hypothesis"] == "model"
+    f.loc[model, "p_low"] = np.clip(x - 0.1, 0, 1)
+    f.loc[model, "p_high"] = np.clip(x + 0.1, 0, 1)
+    table = skill_table(f, n_boot=200, random_seed=9).set_index("hypothesis")
+    # seeded from the group's seed (seed → child → one per hypothesis)
+    child = np.random.SeedSequence(9).spawn(1)[0]
+    lo, hi = np.clip(x - 0.1, 0, 1), np.clip(x + 0.1, 0, 1)
+    row = table.loc["model"]
+    model_seed = child.spawn(2)[1]  # one seed per hypothesis, in column order: climatology, model
+    cal = calibrated_coverage(lo, hi, x, n_boot=200, random_seed=np.random.default_rng(model_seed))
+    assert row["coverage90_calibrated"] == pytest.approx(cal["mean"])
+    assert row["coverage90_calibrated_low"] == pytest.approx(cal["low"])
+    assert row["coverage90_calibrated_high"] == pytest.approx(cal["high"])
+    # a point forecast has no interval: nothing to cover
+    assert table.loc["climatology", list(COVERAGE_COLUMNS)].isna().all()
+    # the skill intervals keep their resamples: the child seeds the block indices as before
+    idx = block_bootstrap_indices(90, 3, 200, random_seed=np.random.default_rng(child))
+    half = np.full(90, 0.5)
+    band = np.quantile(bootstrap_skill((x - y) ** 2, (half - y) ** 2, idx), [0.05, 0.95])
+    assert row[["brier_skill_low", "brier_skill_high"]].tolist() == pytest.approx(band.tolist())
 
 
 def test_intervals_cover_the_true_skill_at_about_the_nominal_rate() -> None:

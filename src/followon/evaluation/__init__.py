@@ -18,6 +18,7 @@ from followon.evaluation.scores import (
     BACKTEST_COLUMNS,
     brier_score,
     brier_skill,
+    calibrated_coverage,
     corp_decomposition,
     interval_coverage,
     log_score,
@@ -26,7 +27,12 @@ from followon.evaluation.scores import (
     reliability_curve,
     score_table,
 )
-from followon.evaluation.skill import block_bootstrap_indices, bootstrap_skill, skill_table
+from followon.evaluation.skill import (
+    COVERAGE_COLUMNS,
+    block_bootstrap_indices,
+    bootstrap_skill,
+    skill_table,
+)
 
 _MOVED = {
     "BacktestResult": "followon.scenarios.backtest",
@@ -51,11 +57,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BACKTEST_COLUMNS",
+    "COVERAGE_COLUMNS",
     "SBCResult",
     "block_bootstrap_indices",
     "bootstrap_skill",
     "brier_score",
     "brier_skill",
+    "calibrated_coverage",
     "corp_decomposition",
     "interval_coverage",
     "kass_raftery",

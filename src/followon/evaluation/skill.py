@@ -35,9 +35,21 @@ import numpy as np
 import pandas as pd
 
 from followon.errors import EvaluationError
-from followon.evaluation.scores import score_table
+from followon.evaluation.scores import calibrated_coverage, score_table
 
-__all__ = ["block_bootstrap_indices", "bootstrap_skill", "skill_table"]
+__all__ = ["COVERAGE_COLUMNS", "block_bootstrap_indices", "bootstrap_skill", "skill_table"]
+
+COVERAGE_COLUMNS = (
+    "coverage90_calibrated",
+    "coverage90_calibrated_low",
+    "coverage90_calibrated_high",
+)
+"""What :func:`skill_table` adds to read ``coverage90`` against: the coverage (mean and range)
+the same intervals score when outcomes are drawn from the forecasts
+(:func:`~followon.evaluation.calibrated_coverage`). No block-bootstrap range: resampling cases
+with replacement ties forecasts, PAV then pools more and the recalibrated frequencies move
+toward the forecasts, so the bootstrap distribution of a PAV-based coverage is biased (the
+bootstrap is inconsistent for isotonic estimators; Kosorok 2008)."""
 
 _EPS = 1e-6
 """Clipping of the log score (as :func:`followon.evaluation.log_score`)."""
@@ -197,7 +209,11 @@ def skill_table(
     -------
     pandas.DataFrame
         The score table's columns (by hypothesis, outcome, horizon) and ``block_length``,
-        ``brier_skill_low``, ``brier_skill_high``, ``log_skill_low``, ``log_skill_high``.
+        ``brier_skill_low``, ``brier_skill_high``, ``log_skill_low``, ``log_skill_high``;
+        for hypotheses with intervals also ``coverage90_calibrated`` with ``…_low`` and
+        ``…_high``: the mean and ``ci_prob`` range of
+        :func:`~followon.evaluation.calibrated_coverage` (``n_boot`` resamples), what the same
+        intervals score when the forecasts are calibrated (NaN for point forecasts).
 
     Raises
     ------
@@ -212,7 +228,7 @@ def skill_table(
         _whole(block_length, "block_length", 1)
     table = score_table(frame, reference=reference)  # validates the frame and the reference
     extra = ["block_length", "brier_skill_low", "brier_skill_high"]
-    extra += ["log_skill_low", "log_skill_high"]
+    extra += ["log_skill_low", "log_skill_high", *COVERAGE_COLUMNS]
     for c in extra:
         table[c] = np.nan
     seeds = np.random.SeedSequence(random_seed)
@@ -230,9 +246,8 @@ def skill_table(
         dates = p.index.get_level_values("origin_date").to_numpy()
         b = block_length or math.ceil(int(str(horizon)) / _spacing(dates))
         b = min(b, n)
-        idx = block_bootstrap_indices(
-            n, b, n_boot, random_seed=np.random.default_rng(seeds.spawn(1)[0])
-        )
+        child = seeds.spawn(1)[0]
+        idx = block_bootstrap_indices(n, b, n_boot, random_seed=np.random.default_rng(child))
         yv = y.reindex(p.index).to_numpy(dtype=float)
         names = [str(c) for c in p.columns]
         values = p.to_numpy(dtype=float).T  # (k, n)
@@ -254,4 +269,44 @@ def skill_table(
             for score, band in bands.items():
                 table.loc[row, f"{score}_low"] = band[0, j]
                 table.loc[row, f"{score}_high"] = band[1, j]
+        coverage = _calibrated_coverage(g, p.index, names, child, n_boot, ci_prob)
+        for name, found in coverage.items():
+            row = (
+                (table["hypothesis"] == name)
+                & (table["outcome"] == outcome)
+                & (table["horizon_days"] == horizon)
+            )
+            for column, value in found.items():
+                table.loc[row, column] = value
     return table
+
+
+def _calibrated_coverage(
+    g: pd.DataFrame,
+    cases: pd.Index,
+    names: list[str],
+    seed: np.random.SeedSequence,
+    n_boot: int,
+    ci_prob: float,
+) -> dict[str, dict[str, float]]:
+    """Per hypothesis with intervals: the :data:`COVERAGE_COLUMNS` of one outcome × horizon."""
+    out: dict[str, dict[str, float]] = {}
+    seeds = seed.spawn(len(names))  # the resamples of the skill above stay as they were
+    for name, s in zip(names, seeds, strict=True):
+        rows = g[g["hypothesis"] == name].set_index(["origin_date", "trigger"]).reindex(cases)
+        rows = rows[rows["p_mean"].notna()]
+        if rows[["p_low", "p_high"]].isna().all().all():
+            continue  # a point forecast: no interval to cover
+        cal = calibrated_coverage(
+            rows["p_low"].to_numpy(dtype=float),
+            rows["p_high"].to_numpy(dtype=float),
+            rows["p_mean"].to_numpy(dtype=float),
+            n_boot=n_boot,
+            ci_prob=ci_prob,
+            random_seed=np.random.default_rng(s),
+        )
+        out[name] = {f"coverage90_calibrated{k}": cal[v] for k, v in _SUFFIX.items()}
+    return out
+
+
+_SUFFIX = {"": "mean", "_low": "low", "_high": "high"}

@@ -24,6 +24,15 @@ def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def _coverage(r: Any) -> str:
+    """``0.79 (0.87: 0.76 … 0.97)``: coverage90 and what calibrated forecasts would score."""
+    text = _num(r.get("coverage90"), 2)
+    ref, low, high = (r.get(f"coverage90_calibrated{k}") for k in ("", "_low", "_high"))
+    if _missing(ref) or _missing(low) or _missing(high):
+        return text
+    return f"{text} ({_num(ref, 2)}: {_num(low, 2)} … {_num(high, 2)})"
+
+
 def _skill(r: Any, score: str) -> str:
     """``+0.057 (−0.012 … +0.121)``: the skill and its block-bootstrap 90% interval."""
     value, low, high = r.get(score), r.get(f"{score}_low"), r.get(f"{score}_high")
@@ -96,7 +105,9 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
         "probability); Brier and log skill are 1 − score / score of climatology on the same "
         "cases (> 0 beats it). reliability − resolution + uncertainty = Brier (CORP "
         "decomposition); coverage90 is the share of 90% intervals containing the recalibrated "
-        "event frequency.",
+        "event frequency, and in brackets what the same intervals score, mean and 90% range, "
+        "when outcomes are drawn from the forecasts (calibrated by construction): read "
+        "coverage90 against that, not against 0.90.",
         "- Skill intervals (90%) come from a circular block bootstrap over origins (Künsch "
         "1989; Politis & Romano 1992): blocks of ⌈horizon / origin spacing⌉ consecutive "
         "origins, because origins a few weeks apart share most of their windows; every "
@@ -127,7 +138,7 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
                 f"| {r['hypothesis']} | {_num(r['brier'])} | {_num(r['log_score'])} | "
                 f"{_skill(r, 'brier_skill')} | {_skill(r, 'log_skill')} | "
                 f"{_num(r['reliability'])} | {_num(r['resolution'])} | "
-                f"{_num(r['coverage90'], 2)} |"
+                f"{_coverage(r)} |"
             )
         lines.append("")
     lines += _placebo_lines(result)

@@ -451,6 +451,19 @@ def corp_decomposition(p: Any, y: Any) -> dict[str, float]:
     }
 
 
+def _intervals(p_low: Any, p_high: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the checked interval bounds (NaN allowed), as many as the ``n`` forecasts."""
+    lo = _probabilities(p_low, "p_low", allow_nan=True)
+    hi = _probabilities(p_high, "p_high", allow_nan=True)
+    if not len(lo) == len(hi) == n:
+        raise EvaluationError(
+            f"p_low, p_high and p_mean must have the same length, not {len(lo)}, {len(hi)} "
+            f"and {n}."
+        )
+    _ordered(lo, hi, None)
+    return lo, hi
+
+
 def interval_coverage(p_low: Any, p_high: Any, y: Any, *, p_mean: Any) -> float:
     r"""Share of forecast intervals that contain the realised event frequency of their forecast.
 
@@ -493,14 +506,7 @@ def interval_coverage(p_low: Any, p_high: Any, y: Any, *, p_mean: Any) -> float:
     0.75
     """
     pm, ya = _pair(p_mean, y, p_name="p_mean")
-    lo = _probabilities(p_low, "p_low", allow_nan=True)
-    hi = _probabilities(p_high, "p_high", allow_nan=True)
-    if not len(lo) == len(hi) == len(pm):
-        raise EvaluationError(
-            f"p_low, p_high and p_mean must have the same length, not {len(lo)}, {len(hi)} "
-            f"and {len(pm)}."
-        )
-    _ordered(lo, hi, None)
+    lo, hi = _intervals(p_low, p_high, len(pm))
     fitted = pav(pm, ya)
     has = ~(np.isnan(lo) | np.isnan(hi))
     if not has.any():
@@ -566,14 +572,7 @@ def calibrated_coverage(
     {'mean': 1.0, 'low': 1.0, 'high': 1.0}
     """
     pm = _probabilities(p_mean, "p_mean")
-    lo = _probabilities(p_low, "p_low", allow_nan=True)
-    hi = _probabilities(p_high, "p_high", allow_nan=True)
-    if not len(lo) == len(hi) == len(pm):
-        raise EvaluationError(
-            f"p_low, p_high and p_mean must have the same length, not {len(lo)}, {len(hi)} "
-            f"and {len(pm)}."
-        )
-    _ordered(lo, hi, None)
+    lo, hi = _intervals(p_low, p_high, len(pm))
     ci_prob = _ci_prob(ci_prob)
     if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 1:
         raise EvaluationError(f"n_boot must be a whole number ≥ 1, not {n_boot!r}.")

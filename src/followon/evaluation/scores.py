@@ -457,8 +457,7 @@ def _intervals(p_low: Any, p_high: Any, n: int) -> tuple[np.ndarray, np.ndarray]
     hi = _probabilities(p_high, "p_high", allow_nan=True)
     if not len(lo) == len(hi) == n:
         raise EvaluationError(
-            f"p_low, p_high and p_mean must have the same length, not {len(lo)}, {len(hi)} "
-            f"and {n}."
+            f"p_low, p_high and p_mean must have the same length, not {len(lo)}, {len(hi)} and {n}."
         )
     _ordered(lo, hi, None)
     return lo, hi

@@ -230,3 +230,28 @@ def test_bad_settings_are_refused_with_one_clear_message(events: pd.DataFrame) -
     ):
         laplace_importance(mode, X, y, e, rng=rng, proposals=50, **kwargs)
     assert laplace_importance(mode, X, y, e, rng=rng, **kwargs).proposals == MIN_PROPOSALS
+
+
+@pytest.mark.slow
+def test_laplace_is_agrees_with_nuts_on_the_real_record() -> None:
+    # the design of test_glm's Laplace-vs-NUTS check, where plain Laplace runs ~2 points high
+    table = fo.build_exposure(
+        fo.load_events(),
+        fo.Outcome("any", "missile_launch"),
+        start="2012-01-01",
+        as_of="2024-07-02",
+        covariates=[
+            fo.TriggerWindows("summit", cut_days=(0, 7, 30), during=True),
+            fo.Excitation(14),
+        ],
+    )
+    nuts = fo.PiecewiseHazard().fit(table, draws=1000, tune=1000, chains=2, random_seed=5)
+    fit = fo.PiecewiseHazard(sampler="laplace-is").fit(table, draws=1000, chains=2, random_seed=5)
+    assert fit.method_ == "laplace-is" and fit.importance_["pareto_k"] < 0.5
+    s_nuts, s_is = nuts.summary(), fit.summary()
+    width = s_nuts["high"] - s_nuts["low"]
+    for col in ("median", "low", "high"):
+        assert ((s_is[col] - s_nuts[col]).abs() < 0.1 * width).all(), (col, s_is, s_nuts)
+    f_n = nuts.forecast("2024-07-01", [30, 60, 90])
+    f_is = fit.forecast("2024-07-01", [30, 60, 90])
+    np.testing.assert_allclose(f_is["p_mean"], f_n["p_mean"], atol=0.015)

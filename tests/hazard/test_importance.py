@@ -254,4 +254,6 @@ def test_laplace_is_agrees_with_nuts_on_the_real_record() -> None:
         assert ((s_is[col] - s_nuts[col]).abs() < 0.1 * width).all(), (col, s_is, s_nuts)
     f_n = nuts.forecast("2024-07-01", [30, 60, 90])
     f_is = fit.forecast("2024-07-01", [30, 60, 90])
+    # measured (2026-12-01): laplace-is 0.596 / 0.804 / 0.901, NUTS 0.594 / 0.803 / 0.901,
+    # plain Laplace 0.614 / 0.814 / 0.906 (k̂ = −0.18, weights' ESS 1648 of 2200 proposals)
     np.testing.assert_allclose(f_is["p_mean"], f_n["p_mean"], atol=0.015)

@@ -207,6 +207,43 @@ def test_laplace_path_with_windows_and_excitation_is_calibrated(
     assert test["inside_band"].all(), test
 
 
+def test_importance_corrected_laplace_path_is_calibrated(excitation: fo.ExposureTable) -> None:
+    # the Laplace test above, on sampler="laplace-is" (PSIS from a Student-t at the mode)
+    result = simulation_based_calibration(
+        excitation,
+        lambda: fo.PiecewiseHazard(sampler="laplace-is"),
+        n_sims=100,
+        draws=99,
+        random_seed=3,
+        horizon_days=30,
+    )
+    assert result.method == "laplace-is"
+    test = result.test(prob=PROB)
+    assert test["inside_band"].all(), test
+
+
+def test_the_laplace_lean_does_not_come_back_with_importance_weights(
+    events: pd.DataFrame,
+) -> None:
+    # The lean of the plain Laplace path on log λ0 (Gaussian at the mode, left-skewed
+    # posterior) needs ~1000 replicates to show. A design without covariates (one collapsed
+    # row, ≈ 18 events per replicate) makes them cheap: the same 1000 replicates fail the plain
+    # path (measured ecdf_p 0.0014, mean rank 0.461) and pass the corrected one (0.34, 0.493).
+    table = fo.build_exposure(
+        events, OUT, start="2000-01-01", as_of="2001-07-01", observed_until="2030-01-01"
+    )
+    runs = {
+        s: simulation_based_calibration(
+            table, lambda s=s: fo.PiecewiseHazard(sampler=s), n_sims=1000, draws=99, random_seed=3
+        )
+        for s in ("laplace", "laplace-is")
+    }
+    lean = runs["laplace"].test(prob=PROB).loc["log_baseline_rate"]
+    assert lean["ecdf_p"] < 0.01, lean
+    fixed = runs["laplace-is"].test(prob=PROB)
+    assert fixed["inside_band"].all() and (fixed["ecdf_p"] > 0.05).all(), fixed
+
+
 def test_doubled_exposure_fails_on_the_exact_path(windows: fo.ExposureTable) -> None:
     result = simulation_based_calibration(
         windows, lambda: DoubledExposure(sampler="exact"), n_sims=30, draws=99, random_seed=4

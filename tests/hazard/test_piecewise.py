@@ -259,7 +259,7 @@ def test_model_errors(simulated: pd.DataFrame) -> None:
         fo.PiecewiseHazard().summary()
     with pytest.raises(
         ModelError,
-        match=r"sampler 'nuts' \(did you mean 'nutpie'\?\) is not one of auto, exact, laplace, pymc, nutpie, numpyro",
+        match=r"sampler 'nuts' \(did you mean 'nutpie'\?\) is not one of auto, exact, laplace, laplace-is, pymc, nutpie, numpyro",
     ):
         fo.PiecewiseHazard(sampler="nuts").fit(table)
     with pytest.raises(ModelError, match=r"beta_priors: no covariate 'plenary\[0-30\]'"):

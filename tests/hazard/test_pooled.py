@@ -582,6 +582,11 @@ def test_multi_action_forecasts_on_fixed_draws(
             "Laplace path); use one of auto, pymc, nutpie, numpyro.",
         ),
         (
+            {"sampler": "laplace-is"},
+            "sampler='laplace-is' is not available for the hierarchical prior (no conjugate or "
+            "Laplace path); use one of auto, pymc, nutpie, numpyro.",
+        ),
+        (
             {"sampler": "nuts"},
             "sampler 'nuts' (did you mean 'nutpie'?) is not one of auto, pymc, nutpie, numpyro.",
         ),

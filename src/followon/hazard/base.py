@@ -182,11 +182,14 @@ class PosteriorSample:
 
     ``posterior`` and ``prior`` map variable names to arrays shaped (chain, draw, ...) and
     (1, draw, ...); ``prior`` None asks the template for :meth:`HazardModel.sample_prior`.
+    ``method``: the method that made the draws when it is not the one asked for (a path that
+    fell back to MCMC); it becomes ``method_``.
     """
 
     posterior: dict[str, np.ndarray]
     prior: dict[str, np.ndarray] | None = None
     sample_stats: dict[str, np.ndarray] = field(default_factory=dict)
+    method: str | None = None
 
 
 class HazardModel(ABC):
@@ -327,7 +330,7 @@ class HazardModel(ABC):
         sample = self._sample_posterior(table, run)
         prior = sample.prior if sample.prior is not None else self.sample_prior(draws, rng)
         self.table_ = table
-        self.method_ = method
+        self.method_ = sample.method or method
         self.idata_ = self._assemble(sample.posterior, prior, sample.sample_stats)
         self.diagnostics_ = self._diagnose()
         return self
@@ -421,14 +424,24 @@ class HazardModel(ABC):
     def _diagnostic_note(self) -> str:
         return f"independent draws ({self.method_}), no MCMC diagnostics"
 
+    def _fit_path(self) -> str:
+        """One line on how the fit got its draws (default: the method)."""
+        return str(self.method_)
+
     def _diagnose(self) -> pd.DataFrame:
-        """Return the convergence gate: R-hat, bulk ESS and divergences of MCMC fits (warns)."""
+        """Return the convergence gate: R-hat, bulk ESS and divergences of MCMC fits (warns).
+
+        ``attrs["fit_path"]`` says how the fit got its draws (:meth:`_fit_path`).
+        """
         if self.method_ not in self.mcmc_methods:
             diag = pd.DataFrame(columns=["r_hat", "ess_bulk", "ess_tail"], dtype=float)
             diag.attrs["divergences"] = 0
             diag.attrs["note"] = self._diagnostic_note()
-            return diag
-        return convergence_gate(self.idata_, f"{type(self).__name__} ({self.table_.outcome.id})")
+        else:
+            who = f"{type(self).__name__} ({self.table_.outcome.id})"
+            diag = convergence_gate(self.idata_, who)
+        diag.attrs["fit_path"] = self._fit_path()
+        return diag
 
     # ------------------------------------------------------------------ results
     def _check_fitted(self) -> None:

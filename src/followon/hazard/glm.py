@@ -34,7 +34,7 @@ from scipy.special import gammaln
 
 from followon.errors import ModelError
 
-__all__ = ["PoissonMode", "laplace_draws", "poisson_mode"]
+__all__ = ["PoissonMode", "laplace_draws", "log_posterior", "poisson_mode"]
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,43 @@ def _log_post(
     mu: np.ndarray,
     sd: np.ndarray,
 ) -> float:
-    eta = Z @ theta + log_e
-    beta = theta[1:]
-    return float(
-        y @ eta
-        - np.exp(eta).sum()
-        + a * theta[0]
-        - b * np.exp(theta[0])
-        - 0.5 * np.sum(((beta - mu) / sd) ** 2)
-    )
+    return float(log_posterior(theta[None, :], Z, y, log_e, a=a, b=b, mu=mu, sd=sd)[0])
+
+
+LOG_POSTERIOR_CELLS = 4_000_000
+"""At most this many (draw, row) linear predictors at once in :func:`log_posterior` (32 MB)."""
+
+
+def log_posterior(
+    theta: np.ndarray,
+    Z: np.ndarray,
+    y: np.ndarray,
+    log_e: np.ndarray,
+    *,
+    a: float,
+    b: float,
+    mu: np.ndarray,
+    sd: np.ndarray,
+) -> np.ndarray:
+    r"""Return the unnormalised log posterior :math:`\ell(\theta)` (module docstring) per draw.
+
+    ``theta`` is (draws, 1 + k) in the :math:`(\log\lambda_0, \beta)` parametrisation, ``Z``
+    the design with a leading column of ones, ``log_e`` the log exposure per row. The
+    constants left out (:math:`\log y_i!`, the priors' normalising constants) are the same
+    for every draw; where :math:`e^{\eta}` overflows the value is −∞. Rows are processed in
+    chunks of :data:`LOG_POSTERIOR_CELLS` linear predictors, so many draws over a long table
+    stay within a few tens of MB.
+    """
+    theta = np.atleast_2d(np.asarray(theta, dtype=float))
+    beta = theta[:, 1:]
+    out = theta @ (Z.T @ y) + a * theta[:, 0] - b * np.exp(theta[:, 0])
+    out -= 0.5 * np.sum(((beta - np.asarray(mu, float)) / np.asarray(sd, float)) ** 2, axis=1)
+    step = max(1, LOG_POSTERIOR_CELLS // max(len(y), 1))
+    with np.errstate(over="ignore"):  # exp overflows far out in a tail: log posterior −∞
+        for start in range(0, len(theta), step):
+            chunk = theta[start : start + step]
+            out[start : start + step] -= np.exp(chunk @ Z.T + log_e).sum(axis=1)
+    return out
 
 
 def poisson_mode(

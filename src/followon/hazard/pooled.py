@@ -97,7 +97,7 @@ def _new_instance_rng(seed: int, key: str) -> np.random.Generator:
 
 def check_pooled_sampler(sampler: str) -> str:
     """Return the hierarchical models' sampler (``auto``: numpyro); refuse others."""
-    if sampler in ("exact", "laplace"):
+    if sampler in ("exact", "laplace", "laplace-is"):
         raise ModelError(
             f"sampler='{sampler}' is not available for the hierarchical prior (no conjugate or "
             f"Laplace path); use one of {', '.join(POOLED_SAMPLERS)}."

@@ -321,6 +321,11 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
         )
     else:
         lines += [f"- {r.outcome} / {r.hypothesis}: {r.warning}" for r in bad.itertuples()]
+    if "fit_path" in d and (d["fit_path"] != d["method"]).any():  # e.g. laplace-is and its k̂
+        lines += ["", "| outcome | hypothesis | method | fit path |", "|---|---|---|---|"]
+        lines += [
+            f"| {r.outcome} | {r.hypothesis} | {r.method} | {r.fit_path} |" for r in d.itertuples()
+        ]
     if figures:
         lines += ["", "## Figures", ""] + [f"![{f[:-4]}](figures/{f})" for f in figures]
     lines += [

@@ -413,6 +413,7 @@ def run_joint(
                 "max_r_hat": float(diag["r_hat"].max()) if len(diag) else np.nan,
                 "min_ess_bulk": float(diag["ess_bulk"].min()) if len(diag) else np.nan,
                 "divergences": int(diag.attrs.get("divergences", 0)),
+                "fit_path": str(diag.attrs.get("fit_path", model.method_)),
                 "warning": " | ".join(messages),
             }
         )

@@ -83,7 +83,9 @@ class ScenarioResult:
         p_high50`` for every day up to the longest horizon (``what_if`` "" for none), for
         figures.
     diagnostics : DataFrame
-        Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences, warning``.
+        Per fit: ``outcome, hypothesis, method, max_r_hat, min_ess_bulk, divergences,
+        fit_path, warning`` (``fit_path``: how the draws were made, e.g. ``laplace-is`` with
+        its k̂, or the NUTS it fell back to and why).
     models : dict
         ``(outcome, hypothesis) → the fitted model`` (:class:`PiecewiseHazard`,
         :class:`HawkesHazard`, ...).
@@ -390,6 +392,7 @@ def run_scenario(
                     "max_r_hat": float(diag["r_hat"].max()) if len(diag) else np.nan,
                     "min_ess_bulk": float(diag["ess_bulk"].min()) if len(diag) else np.nan,
                     "divergences": int(diag.attrs.get("divergences", 0)),
+                    "fit_path": str(diag.attrs.get("fit_path", model.method_)),
                     "warning": " | ".join(messages),
                 }
             )

@@ -12,6 +12,7 @@ LAYER = {
     "_display": 0,
     "_version": 0,
     "_lazy": 0,
+    "_memory": 0,
     "events": 1,
     "exposure": 2,
     "hazard": 3,

@@ -970,3 +970,23 @@ def test_real_catalog_with_instance_effects() -> None:
     ]
     assert set(plenums["event_id"]) <= set(ie["event_id"])
     assert 0 < s.loc["pool_sd", "median"] < 1.5
+
+
+def test_released_pooled_model_keeps_its_draws_and_refits(
+    events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run frees the PyMC model a fit keeps for refits; results stay, a refit rebuilds it."""
+    from followon.hazard._sampling import COMPILED_ATTRS, release_compiled_samplers
+
+    table = table_for(events, windows())
+    patch_sampler(monkeypatch, fixed_sampler(_fixed_draws(3, 0, draws=300)))
+    model = PooledHazard().fit(table, draws=300, chains=2, random_seed=0)
+    assert "_pooled_model" in vars(model)
+    design = model.future_design(table.end, 10, trigger={"type": "summit"})
+    hazard = model.hazard(design)
+    release_compiled_samplers([model])
+    assert not set(COMPILED_ATTRS) & set(vars(model))
+    np.testing.assert_array_equal(model.hazard(design), hazard)
+    model.fit(table, draws=300, chains=2, random_seed=0)
+    assert "_pooled_model" in vars(model)
+    np.testing.assert_array_equal(model.hazard(design), hazard)

@@ -125,3 +125,19 @@ def _names(events: pd.DataFrame) -> list[list[str]]:
         _table(events, "2010-12-01").covariate_names,
         ["excitation[7d]"],
     ]
+
+
+def test_released_samplers_are_built_again_and_give_the_same_fit(
+    simulated: pd.DataFrame, runners: list[dict[str, Any]]
+) -> None:
+    kwargs = {"draws": 50, "tune": 50, "chains": 2, "progressbar": False}
+    table = _table(simulated, "2010-12-01")
+    model = fo.PiecewiseHazard(sampler="numpyro").fit(table, random_seed=4, **kwargs)
+    beta = np.asarray(model.idata_["posterior"]["beta"])
+    _sampling.release_compiled_samplers([model])
+    assert len(_sampling.GLM_MODELS) == 0
+    np.testing.assert_array_equal(model.idata_["posterior"]["beta"], beta)  # results stay
+    model.fit(table, random_seed=4, **kwargs)
+    assert [r["built"] for r in runners] == [1, 2]  # translated and jitted again
+    np.testing.assert_array_equal(model.idata_["posterior"]["beta"], beta)
+    assert set(_sampling.GLM_MODELS) == {tuple(table.covariate_names)}

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from followon._memory import release_freed_memory
 from followon.errors import (
     ConvergenceWarning,
     ModelError,
@@ -48,6 +49,7 @@ from followon.exposure import (
 )
 from followon.exposure.outcomes import observed_within
 from followon.hazard import get_model
+from followon.hazard._sampling import release_compiled_samplers
 from followon.scenarios.build import check_scenario, fit_location, hypothesis_model
 from followon.scenarios.display import scenario_html, scenario_repr
 from followon.scenarios.joint import JointResult, run_joint
@@ -153,6 +155,8 @@ def _fit(
                 model.fit(table, progressbar=False, **sampling)
         except ModelError as exc:
             raise ScenarioError(f"{where}{exc}") from None
+        finally:
+            release_freed_memory()  # compilers' freed heap back to the OS: RSS stays flat
     messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
     for m in messages:  # on the console, name the fit (file, outcome, hypothesis)
         warnings.warn(f"{where}{m}", ConvergenceWarning, stacklevel=3)
@@ -547,6 +551,8 @@ def run_scenario(
         for o, h in zip(forecast["outcome"], forecast["horizon_days"], strict=True)
     ]
     forecast = forecast.drop(columns=["elapsed_days"])
+    fits = [*models.values(), *(joint.models.values() if joint is not None else [])]
+    release_compiled_samplers(fits)  # the fits are done: free their samplers before the report
     return ScenarioResult(
         scenario=scenario,
         forecast=forecast,

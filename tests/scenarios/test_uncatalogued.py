@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from followon.events.catalog import catalog_path
 from followon.scenarios.build import covariates_from_spec, uncatalogued_eras
 from tests.hazard.conftest import simulate_events
 
-ROOT_SCENARIOS = "scenarios"
+ROOT_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def test_catalogued_from_comes_from_the_manifest_for_every_bundled_type() -> None:

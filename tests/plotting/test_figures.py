@@ -698,6 +698,15 @@ def test_timeline_hatches_what_is_not_catalogued_and_fades_provisional_days() ->
     fo.plot_timeline(events, start="2012-01-01", end="2026-08-31", ax=bare, coverage=None)
     assert not [p for p in bare.patches if p.get_hatch()]
     assert all(c.get_alpha() in (None, 1.0) for c in bare.collections)
+    with pytest.raises(fo.DataError, match=r"^coverage\['missile_launch'\]: 'soon' is not a date"):
+        fo.plot_timeline(
+            events,
+            start="2020-01-01",
+            end="2021-01-01",
+            coverage={"missile_launch": ("soon", None)},
+        )
+    with pytest.raises(fo.DataError, match=r"^coverage: 'bundled' is not 'catalog'"):
+        fo.plot_timeline(events, start="2020-01-01", end="2021-01-01", coverage="bundled")
     plt.close("all")
 
 

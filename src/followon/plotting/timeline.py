@@ -195,6 +195,28 @@ def catalog_coverage() -> dict[str, tuple[pd.Timestamp, pd.Timestamp]]:
     return {t: (first.get(t, pd.Timestamp.min), day) for t, day in until.items()}
 
 
+def _coverage_days(
+    coverage: Coverage | Literal["catalog"] | None,
+) -> tuple[dict[str, pd.Timestamp], dict[str, pd.Timestamp]]:
+    """Type → first catalogued day and type → observed-until, from ``coverage=``."""
+    if isinstance(coverage, str) and coverage != "catalog":
+        raise DataError(f"coverage: '{coverage}' is not 'catalog', a mapping or None.")
+    cover = catalog_coverage() if coverage == "catalog" else dict(coverage or {})
+    days: tuple[dict[str, pd.Timestamp], dict[str, pd.Timestamp]] = ({}, {})
+    for t, pair in cover.items():
+        for side, value in zip(days, pair, strict=True):
+            if value is None or pd.isna(value):
+                continue
+            try:
+                side[t] = _day(value)
+            except ValueError:
+                raise DataError(
+                    f"coverage['{t}']: '{value}' is not a date; give (first catalogued day, "
+                    "observed-until) as YYYY-MM-DD or None."
+                ) from None
+    return days
+
+
 def _gaps(
     types: Sequence[str], first: Mapping[str, pd.Timestamp], start: pd.Timestamp
 ) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
@@ -480,9 +502,7 @@ def plot_timeline(
     summits = shown[shown["type"] == "summit"].copy()
     lift = 1 if len(summits) else 0  # a row at the bottom names the summits
     n = len(rows)
-    cover = catalog_coverage() if isinstance(coverage, str) else dict(coverage or {})
-    first_day = {t: _day(a) for t, (a, _) in cover.items() if a is not None and pd.notna(a)}
-    last_day = {t: _day(b) for t, (_, b) in cover.items() if b is not None and pd.notna(b)}
+    first_day, last_day = _coverage_days(coverage)
     words = {t: _ROW_NAMES.get(t, t.replace("_", " ")) for t in rows}
     gap_handles: list[Patch] = []
     faded = False

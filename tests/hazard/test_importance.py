@@ -131,7 +131,8 @@ def test_well_identified_glm_has_small_khat_and_records_its_path(events: pd.Data
         "2006-11-01",
         [fo.TriggerWindows("plenary_meeting", cut_days=(0, 30)), fo.Excitation(10.0)],
     )
-    fit = fo.PiecewiseHazard(sampler="laplace-is").fit(table, draws=1000, chains=4, random_seed=3)
+    assert fo.PiecewiseHazard().resolve_sampler(table) == "laplace-is"  # what auto means
+    fit = fo.PiecewiseHazard().fit(table, draws=1000, chains=4, random_seed=3)
     record = fit.importance_
     assert fit.method_ == "laplace-is" and record["path"] == "laplace-is"
     assert record["pareto_k"] < 0.3

@@ -118,7 +118,7 @@ def test_mcmc_pipeline_with_a_mocked_sampler(
     names = table.covariate_names
     means = dict(zip(names, [1.0, 0.0, 0.2, -0.2], strict=True))
     monkeypatch.setattr(piecewise, "sample_glm", fake_sampler(means))
-    model = fo.PiecewiseHazard().fit(table, draws=500, chains=4, random_seed=3)
+    model = fo.PiecewiseHazard(sampler="numpyro").fit(table, draws=500, chains=4, random_seed=3)
     assert model.method_ == piecewise.DEFAULT_MCMC_SAMPLER
     assert set(model.idata_.children) >= {
         "posterior",
@@ -156,7 +156,7 @@ def test_convergence_warning_names_parameters(
     with pytest.warns(
         ConvergenceWarning, match=r"R-hat > 1\.01 for beta\[plenary_meeting\[0-30\]\]"
     ):
-        model = fo.PiecewiseHazard().fit(table, draws=200, chains=4, random_seed=4)
+        model = fo.PiecewiseHazard(sampler="numpyro").fit(table, draws=200, chains=4, random_seed=4)
     assert model.diagnostics_.loc["beta[plenary_meeting[0-30]]", "r_hat"] > 1.01
 
 
@@ -197,7 +197,7 @@ def test_simulation_feeds_back_self_excitation(
 ) -> None:
     table = table_for(simulated, [fo.Excitation(5.0)])
     monkeypatch.setattr(piecewise, "sample_glm", fake_sampler({"excitation[5d]": 1.5}, lam0=0.01))
-    model = fo.PiecewiseHazard().fit(table, draws=300, chains=2, random_seed=8)
+    model = fo.PiecewiseHazard(sampler="numpyro").fit(table, draws=300, chains=2, random_seed=8)
     sims = model.simulate_paths(3000, 120, random_seed=9)
     grid = np.zeros((3000, 121), dtype=bool)
     grid[sims["path"], sims["day"]] = True
@@ -216,7 +216,7 @@ def test_simulation_feeds_back_the_recent_rate(
     table = table_for(simulated, [fo.RecentRate(window_days=1)])
     beta, lam0 = 2.0, 0.05
     monkeypatch.setattr(piecewise, "sample_glm", fake_sampler({"recent[1d]": beta}, lam0=lam0))
-    model = fo.PiecewiseHazard().fit(table, draws=300, chains=2, random_seed=8)
+    model = fo.PiecewiseHazard(sampler="numpyro").fit(table, draws=300, chains=2, random_seed=8)
     n = 40_000
     sims = model.simulate_paths(n, 40, random_seed=9)
     grid = np.zeros((n, 41), dtype=bool)

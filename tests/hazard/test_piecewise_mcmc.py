@@ -60,7 +60,7 @@ def test_parameter_recovery_with_trigger_window_and_self_excitation() -> None:
         covariates=[fo.TriggerWindows("plenary_meeting", cut_days=(0, 30)), fo.Excitation(10.0)],
     )
     assert table.data["events"].sum() > 150
-    model = fo.PiecewiseHazard().fit(
+    model = fo.PiecewiseHazard(sampler=fo.hazard.piecewise.DEFAULT_MCMC_SAMPLER).fit(
         table, draws=1000, tune=1000, chains=4, random_seed=3, progressbar=False
     )
     s = model.summary(ci_prob=0.9)

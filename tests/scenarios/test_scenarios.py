@@ -479,7 +479,9 @@ def test_savage_dickey_for_mcmc_draws(
         covariates=[fo.Excitation(7.0)],
         observed_until="2030-01-01",
     )
-    model = fo.PiecewiseHazard(beta_sd=2.0).fit(table, draws=4000, chains=2, random_seed=2)
+    model = fo.PiecewiseHazard(beta_sd=2.0, sampler="numpyro").fit(
+        table, draws=4000, chains=2, random_seed=2
+    )
     expected = norm(0, 2.0).pdf(0) / norm(0.8, 0.3).pdf(0)
     assert savage_dickey(model) == pytest.approx(expected, rel=0.1)
 

@@ -92,7 +92,8 @@ class PiecewiseHazard(HazardModel):
         Per-covariate ``(mean, sd)`` of the log hazard ratio, overriding ``beta_sd``.
     sampler : {"auto", "exact", "laplace", "laplace-is", "pymc", "nutpie", "numpyro"}
         ``auto`` (default): the exact conjugate draw when there are no covariates, else
-        :data:`DEFAULT_MCMC_SAMPLER`. ``exact`` also covers disjoint 0/1 indicators.
+        ``laplace-is`` (which falls back to :data:`DEFAULT_MCMC_SAMPLER` by itself when its
+        k̂ > 0.7). ``exact`` also covers disjoint 0/1 indicators.
         ``laplace``: independent draws from the Gaussian approximation at the posterior mode
         (milliseconds; for backtests with hundreds of refits — see the module docstring).
         ``laplace-is``: the Laplace proposal corrected by Pareto-smoothed importance
@@ -191,9 +192,12 @@ class PiecewiseHazard(HazardModel):
                 raise ModelError(f"beta_priors['{key}'] must be (mean, sd) with sd > 0.")
 
     def resolve_sampler(self, table: ExposureTable) -> str:
-        """``auto``: the exact conjugate draw without covariates, else NUTS (numpyro)."""
+        """``auto``: the exact conjugate draw without covariates, else ``laplace-is``.
+
+        ``laplace-is`` falls back to NUTS (numpyro) by itself when k̂ > 0.7.
+        """
         if self.sampler == "auto":
-            return "exact" if not table.covariate_names else DEFAULT_MCMC_SAMPLER
+            return "exact" if not table.covariate_names else "laplace-is"
         return str(self.sampler)
 
     @classmethod

@@ -58,8 +58,17 @@ class ExposureTable:
 
     @property
     def history(self) -> pd.Series:
-        """Outcome counts per day with events, up to ``end``."""
-        return self.outcome.daily_counts(self.events[self.events["date"] <= self.end])
+        """Outcome counts per day with events, up to ``end`` (computed once per table).
+
+        Read-only: a forecast asks for it once per horizon and draw set, so it is kept on the
+        table and recomputed only if ``events``, ``end`` or ``outcome`` are replaced.
+        """
+        key = (id(self.events), self.end, id(self.outcome))
+        cached = self.__dict__.get("_history")
+        if cached is None or cached[0] != key:
+            counts = self.outcome.daily_counts(self.events[self.events["date"] <= self.end])
+            self.__dict__["_history"] = cached = (key, counts)
+        return cached[1]
 
     def design(
         self,

@@ -63,7 +63,8 @@ def simulate_paths(
         elif isinstance(cov, RecentRate):
             recent.append((cov, cols[0]))
     count_days = table.outcome.count == "days"
-    rows: list[tuple[int, int, pd.Timestamp, int]] = []
+    hits: list[np.ndarray] = []  # per day: the paths with events, and their counts
+    counts: list[np.ndarray] = []
     prev = np.zeros(n)
     for h in range(len(X)):
         x = np.broadcast_to(X[h], (n, X.shape[1])).copy()
@@ -83,12 +84,21 @@ def simulate_paths(
         rate = lam * np.exp(np.einsum("nk,nk->n", x, b)) if x.shape[1] else lam
         events = (rng.random(n) < -np.expm1(-rate)).astype(int) if count_days else rng.poisson(rate)
         hit = np.flatnonzero(events)
-        date = design.index[h]
-        rows.extend((int(p), h + 1, date, int(events[p])) for p in hit)
+        hits.append(hit)
+        counts.append(events[hit])
         last = np.where(events > 0, 0.0, last + 1.0)
         prev = events.astype(float)
         simulated[:, h + 1] = simulated[:, h] + prev
-    out = pd.DataFrame(rows, columns=["path", "day", "date", "events"])
+    sizes = [len(hit) for hit in hits]
+    day = np.repeat(np.arange(1, len(X) + 1), sizes)
+    out = pd.DataFrame(
+        {
+            "path": np.concatenate(hits) if hits else np.zeros(0, int),
+            "day": day,
+            "date": design.index[day - 1] if len(day) else pd.DatetimeIndex([]),
+            "events": np.concatenate(counts).astype(int) if counts else np.zeros(0, int),
+        }
+    )
     out.attrs["n_paths"] = n
     out.attrs["days"] = len(X)
     return out

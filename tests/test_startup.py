@@ -37,9 +37,14 @@ SCENARIO = ROOT / "scenarios" / "plenum-2025-06.yaml"
 
 
 def _heavy_after(code: str) -> list[str]:
+    return _printed_last(f"{code}\n{REPORT}")
+
+
+def _printed_last(code: str) -> list[str]:
+    """Run ``code`` in a new process; the list literal it printed last."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.run(
-        [sys.executable, "-c", f"{code}\n{REPORT}"],
+        [sys.executable, "-c", code],
         env=env,
         capture_output=True,
         text=True,
@@ -68,6 +73,33 @@ def test_light_commands_load_no_sampler_or_plotting_library(code: str) -> None:
 def test_a_figure_loads_matplotlib() -> None:
     """The check above can fail: asking for a plotting name does load matplotlib."""
     assert _heavy_after("import followon\nfollowon.plot_forecast") == ["matplotlib"]
+
+
+def test_a_fit_without_nuts_imports_no_jax_or_pymc() -> None:
+    """``laplace-is`` (what ``auto`` means with covariates) and the end-of-run release import
+    neither JAX nor PyMC. ArviZ puts a lazy placeholder for ``jax`` in ``sys.modules``;
+    touching it, as the release, SciPy and matplotlib once did, imports JAX (≈ 1–2 s,
+    ≈ 120 MB)."""
+    code = (
+        "import sys\n"
+        "import followon as fo\n"
+        "from followon.hazard._sampling import release_compiled_samplers\n"
+        "t = fo.build_exposure(fo.load_events(), fo.Outcome('m', 'missile_launch'),\n"
+        "    start='2017-01-01', as_of='2020-01-01', covariates=[fo.Excitation(14.0)])\n"
+        "m = fo.PiecewiseHazard().fit(t, draws=500, chains=2, random_seed=1)\n"
+        "assert m.method_ == 'laplace-is', m.method_\n"
+        "assert 'jax' in sys.modules  # ArviZ's placeholder: what the release must not touch\n"
+        "release_compiled_samplers([m])\n"
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "from followon._lazy import lazy_placeholders_hidden\n"
+        "with lazy_placeholders_hidden():  # how write_results draws its figures\n"
+        "    plt.subplots()[1].plot([1, 2])\n"
+        "assert type(sys.modules['jax']).__name__ == '_LazyModule'  # put back, untouched\n"
+        "print([n for n in ('jax._src.api', 'numpyro.infer', 'pymc.model') if n in sys.modules])"
+    )
+    assert _printed_last(code) == []
 
 
 def _type_checking_names() -> dict[str, list[str]]:

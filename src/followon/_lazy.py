@@ -8,10 +8,12 @@ A package ``__init__`` lists which module gives which names and hands the list t
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["lazy_names"]
+__all__ = ["jax_loaded", "lazy_names", "lazy_placeholders_hidden"]
 
 
 def lazy_names(
@@ -37,3 +39,36 @@ def lazy_names(
         return sorted(set(namespace) | set(public))
 
     return __getattr__, __dir__
+
+
+def jax_loaded() -> bool:
+    """Whether JAX has really been imported in this process.
+
+    ``"jax" in sys.modules`` is not enough: importing ArviZ (``arviz_base``) registers a lazy
+    placeholder for ``jax`` there (``lazy_loader``), and touching it imports JAX (≈ 1–2 s and
+    ≈ 120 MB) in a run that never sampled with it.
+    """
+    return "jax._src.api" in sys.modules
+
+
+@contextmanager
+def lazy_placeholders_hidden() -> Iterator[None]:
+    """Take ``lazy_loader``'s placeholders of unimported modules out of ``sys.modules`` for a while.
+
+    SciPy's array-API helpers ask ``sys.modules.get("jax")`` whether an array is a JAX array and
+    read an attribute of what they find; with ArviZ's placeholder there that imports JAX
+    (measured: 1.1 s in the first PSIS of a run that never samples with JAX). Inside this block
+    they find nothing; the placeholders are put back afterwards, untouched.
+    """
+    hidden = {
+        name: module
+        for name, module in list(sys.modules.items())
+        if type(module).__name__ == "_LazyModule"
+    }
+    for name in hidden:
+        del sys.modules[name]
+    try:
+        yield
+    finally:
+        for name, module in hidden.items():
+            sys.modules.setdefault(name, module)

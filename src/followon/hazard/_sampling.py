@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from followon._lazy import jax_loaded
 from followon._memory import release_freed_memory
 
 __all__ = [
@@ -370,7 +371,7 @@ def release_compiled_samplers(models: Sequence[Any] = ()) -> None:
         for name in COMPILED_ATTRS:
             vars(model).pop(name, None)
     GLM_MODELS.clear()
-    if "jax" in sys.modules:
+    if jax_loaded():
         sys.modules["jax"].clear_caches()
     gc.collect()
     release_freed_memory()

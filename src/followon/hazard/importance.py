@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from followon._lazy import lazy_placeholders_hidden
 from followon.errors import ModelError
 from followon.hazard.glm import PoissonMode, log_posterior
 
@@ -122,7 +123,8 @@ def pareto_smooth(log_ratios: np.ndarray) -> tuple[np.ndarray, float]:
     log_ratios = np.asarray(log_ratios, dtype=float)
     if np.isnan(log_ratios).any() or np.isposinf(log_ratios).any():
         return np.full(len(log_ratios), -np.log(len(log_ratios))), float("inf")
-    log_weights, khat = array_stats.psislw(-log_ratios)
+    with lazy_placeholders_hidden():  # else SciPy imports JAX through ArviZ's placeholder
+        log_weights, khat = array_stats.psislw(-log_ratios)
     khat = float(khat)
     return np.asarray(log_weights, dtype=float), khat if np.isfinite(khat) else float("inf")
 

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from followon._io import atomic_folder
+from followon._lazy import lazy_placeholders_hidden
 from followon._version import __version__
 from followon.scenarios.backtest import BacktestResult
 
@@ -166,6 +167,7 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
     return "\n".join(lines)
 
 
+@lazy_placeholders_hidden()  # matplotlib would import JAX through ArviZ's placeholder
 def write_backtest(
     result: BacktestResult, out_dir: str | Path, *, figures: bool = True, force: bool = False
 ) -> Path:

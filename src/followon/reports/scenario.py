@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from followon._io import atomic_folder
+from followon._lazy import lazy_placeholders_hidden
 from followon._version import __version__
 from followon.reports.joint import joint_section
 from followon.scenarios.runner import ScenarioResult
@@ -336,6 +337,7 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
     return "\n".join(lines)
 
 
+@lazy_placeholders_hidden()  # matplotlib would import JAX through ArviZ's placeholder
 def write_results(
     result: ScenarioResult,
     out_dir: str | Path,

@@ -63,6 +63,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from followon._lazy import jax_loaded
 from followon.errors import ConvergenceWarning, ScenarioError
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.evaluation.skill import skill_table
@@ -423,7 +424,7 @@ def _point_rows(
 def _default_executor(workers: int) -> Executor:
     # fork is cheap and needs no `if __name__ == "__main__"` guard in user scripts; JAX (the
     # NUTS backend) is not fork-safe once imported, so spawn then
-    method = "spawn" if "jax" in sys.modules else "fork"
+    method = "spawn" if jax_loaded() else "fork"
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
 
 

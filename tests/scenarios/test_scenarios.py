@@ -102,7 +102,7 @@ def test_shipped_scenarios_validate(path: Path) -> None:
             "  - id: steady\n",
             "  - id: steady\n    model: hawkes\n    sampler: exact\n",
             "hypotheses[0]: sampler 'exact' is not available for model hawkes; use one of auto, "
-            "metropolis, laplace.",
+            "metropolis, laplace, laplace-is.",
         ),
         (
             "  - id: steady\n",

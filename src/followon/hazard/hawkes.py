@@ -43,9 +43,12 @@ Priors (explicit, overridable)
 Inference
 ---------
 On :math:`\theta = (\log\lambda_0, \beta, \operatorname{logit}\eta, \log\tau)` with analytic
-gradients: ``sampler="metropolis"`` (default) runs Metropolis–Hastings chains started from the
-posterior mode (:mod:`followon.hazard.metropolis`, MCMC diagnostics as usual);
-``sampler="laplace"`` draws from the Gaussian at the mode (milliseconds, for backtests).
+gradients: ``sampler="laplace-is"`` (default) reweights Student-t proposals at the posterior mode
+to the exact posterior by Pareto-smoothed importance sampling (:mod:`followon.hazard.importance`;
+the log posterior of every proposal at once by :func:`log_posterior_many`) and falls back to
+``metropolis`` when :math:`\hat k` > 0.7; ``sampler="metropolis"`` runs Metropolis–Hastings
+chains started from the posterior mode (:mod:`followon.hazard.metropolis`, MCMC diagnostics as
+usual); ``sampler="laplace"`` draws from the Gaussian at the mode (milliseconds, for backtests).
 
 Forecasts
 ---------
@@ -70,12 +73,13 @@ from scipy.special import expit, gammaln, logit
 from followon.errors import ModelError
 from followon.exposure.table import ExposureTable
 from followon.hazard.base import PosteriorSample, Sampling
+from followon.hazard.importance import ImportanceDraws, importance_resample
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
-from followon.hazard.piecewise import PiecewiseHazard
+from followon.hazard.piecewise import PiecewiseHazard, importance_record
 
 __all__ = ["HAWKES_SAMPLERS", "HawkesHazard"]
 
-HAWKES_SAMPLERS = ("auto", "metropolis", "laplace")
+HAWKES_SAMPLERS = ("auto", "metropolis", "laplace", "laplace-is")
 
 
 def excitation(counts: np.ndarray, decay_days: float) -> np.ndarray:
@@ -186,6 +190,75 @@ def log_posterior(
     return lp, grad
 
 
+LOG_POSTERIOR_CELLS = 4_000_000
+"""At most this many (proposal, row) hazards at once in :func:`log_posterior_many` (32 MB)."""
+
+
+def log_posterior_many(theta: np.ndarray, d: _Data, prior: Mapping[str, Any]) -> np.ndarray:
+    r""":func:`log_posterior` (without the gradient) of many θ at once, shape (S,).
+
+    The kernel is not filtered day by day: between two event days it only decays, so with
+    :math:`S_e = \sum_{j \le e} c_j r^{e-j}` on the event days (a recursion over events) the
+    kernel on day *p* is :math:`(1-r)\,r^{p-1-e}\,S_e`, *e* the last event day before *p*.
+    """
+    theta = np.atleast_2d(np.asarray(theta, dtype=float))
+    k = d.X.shape[1]
+    eta0, beta, u, v = theta[:, 0], theta[:, 1 : 1 + k], theta[:, -2], theta[:, -1]
+    out = np.full(len(theta), -np.inf)
+    ok = np.flatnonzero((v > -50) & (v < 12) & (np.abs(u) < 40) & (eta0 < 10))
+    events = np.flatnonzero(d.c > 0)
+    last = np.searchsorted(events, d.pos - 1, side="right") - 1  # last event day before a row
+    seen = last >= 0
+    lag = (d.pos[seen] - 1 - events[last[seen]]).astype(float)
+    hit = d.y > 0
+    a, b = prior["a"], prior["b"]
+    p, q = prior["branching"]
+    m_v, s_v = prior["log_decay_mean"], prior["log_decay_sd"]
+    step = max(1, LOG_POSTERIOR_CELLS // max(len(d.y), 1))
+    for start in range(0, len(ok), step):
+        i = ok[start : start + step]
+        n = expit(u[i])
+        rate = np.exp(-v[i])  # 1/τ: r = e^{-1/τ}, r^lag = e^{-lag/τ}
+        r = np.exp(-rate)
+        S = np.zeros((len(i), len(events)))
+        level = np.zeros(len(i))
+        for j, e in enumerate(events):
+            gap = e - events[j - 1] if j else 0
+            level = d.c[e] + (r**gap) * level
+            S[:, j] = level
+        K = np.zeros((len(i), len(d.y)))
+        K[:, seen] = (1 - r)[:, None] * np.exp(-rate[:, None] * lag[None, :]) * S[:, last[seen]]
+        mu = np.exp(eta0[i, None] + beta[i] @ d.X.T) if k else np.exp(eta0[i])[:, None]
+        lam = mu + n[:, None] * K
+        ll = np.log(d.E[hit] * lam[:, hit]) @ d.y[hit] - lam @ d.E
+        out[i] = (
+            ll
+            + a * eta0[i]
+            - b * np.exp(eta0[i])
+            - 0.5 * np.sum(((beta[i] - prior["mu"]) / prior["sd"]) ** 2, axis=1)
+            + p * np.log(n)
+            + q * np.log1p(-n)
+            - 0.5 * ((v[i] - m_v) / s_v) ** 2
+        )
+    return out
+
+
+def posterior_mode_of(data: _Data, prior: Mapping[str, Any]) -> Mode:
+    """Find the posterior mode of θ on the unconstrained scale and the negative Hessian there."""
+    rate = max(data.y.sum(), 0.5) / data.E.sum()
+    theta0 = np.concatenate([[np.log(rate / 2)], prior["mu"], [0.0, prior["log_decay_mean"]]])
+    return posterior_mode(
+        lambda t: log_posterior(t, data, prior), theta0, what="hawkes (the posterior mode)"
+    )
+
+
+def importance_draws(
+    data: _Data, prior: Mapping[str, Any], mode: Mode, n: int, rng: np.random.Generator
+) -> ImportanceDraws:
+    """PSIS from the Student-t at ``mode`` to the exact log posterior (``laplace-is``)."""
+    return importance_resample(mode, lambda t: log_posterior_many(t, data, prior), n=n, rng=rng)
+
+
 def sample_posterior(
     data: _Data,
     prior: Mapping[str, Any],
@@ -195,13 +268,14 @@ def sample_posterior(
     tune: int,
     chains: int,
     rng: np.random.Generator,
+    mode: Mode | None = None,
 ) -> tuple[np.ndarray, dict[str, np.ndarray], Mode]:
-    """Posterior draws of θ (chains, draws, k + 3) by ``metropolis`` or ``laplace``."""
-    rate = max(data.y.sum(), 0.5) / data.E.sum()
-    theta0 = np.concatenate([[np.log(rate / 2)], prior["mu"], [0.0, prior["log_decay_mean"]]])
-    mode = posterior_mode(
-        lambda t: log_posterior(t, data, prior), theta0, what="hawkes (the posterior mode)"
-    )
+    """Posterior draws of θ (chains, draws, k + 3) by ``metropolis`` or ``laplace``.
+
+    ``mode``: the posterior mode when it is already known (else it is found here).
+    """
+    if mode is None:
+        mode = posterior_mode_of(data, prior)
     if method == "laplace":
         theta = rng.multivariate_normal(mode.theta, mode.covariance, size=(chains, draws))
         return theta, {}, mode
@@ -229,8 +303,11 @@ class HawkesHazard(PiecewiseHazard):
         Prior median of the decay τ in days (default 14).
     decay_sd_log : float
         Prior sd of log τ (default 1).
-    sampler : {"auto", "metropolis", "laplace"}
-        ``auto`` = ``metropolis``.
+    sampler : {"auto", "metropolis", "laplace", "laplace-is"}
+        ``auto`` = ``laplace-is``: the Laplace proposal corrected by Pareto-smoothed
+        importance sampling (as in :class:`~followon.hazard.PiecewiseHazard`), falling back
+        to ``metropolis`` when k̂ > 0.7 (``importance_`` and ``diagnostics_.attrs["fit_path"]``
+        say which path a fit took).
     log_likelihood : bool
         Store the per-day log-likelihood (for PSIS-LOO).
 
@@ -310,8 +387,8 @@ class HawkesHazard(PiecewiseHazard):
             )
 
     def resolve_sampler(self, table: ExposureTable) -> str:
-        """``auto``: Metropolis–Hastings from the posterior mode."""
-        return "metropolis" if self.sampler == "auto" else str(self.sampler)
+        """``auto``: ``laplace-is`` (Metropolis–Hastings when its k̂ > 0.7)."""
+        return "laplace-is" if self.sampler == "auto" else str(self.sampler)
 
     def prior(self, table: ExposureTable) -> dict[str, Any]:
         """Background priors as in piecewise plus Beta(p, q) on η and LogNormal on τ."""
@@ -339,14 +416,35 @@ class HawkesHazard(PiecewiseHazard):
         method, draws, tune, chains, rng = run.method, run.draws, run.tune, run.chains, run.rng
         data = _Data(table)
         self.prior_ = self.prior_for(table)
+        self.posterior_gamma_ = None
+        self.importance_ = None
+        k = len(table.covariate_names)
+        mode = fallback = None
+        if method == "laplace-is":
+            mode = posterior_mode_of(data, self.prior_)
+            found = importance_draws(data, self.prior_, mode, draws * chains, rng)
+            self.importance_ = importance_record(found, draws * chains, "metropolis")
+            if found.accepted:
+                self.mode_ = mode
+                theta = found.theta.reshape(chains, draws, -1)
+                return PosteriorSample(_constrain(theta, k))
+            method = fallback = "metropolis"
         theta, sample_stats, mode = sample_posterior(
-            data, self.prior_, method=method, draws=draws, tune=tune, chains=chains, rng=rng
+            data,
+            self.prior_,
+            method=method,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            rng=rng,
+            mode=mode,
         )
         self.mode_ = mode
-        self.posterior_gamma_ = None
-        return PosteriorSample(_constrain(theta, len(table.covariate_names)), None, sample_stats)
+        return PosteriorSample(_constrain(theta, k), None, sample_stats, method=fallback)
 
     def _diagnostic_note(self) -> str:
+        if self.method_ == "laplace-is":
+            return "Laplace proposals resampled by PSIS weights, no MCMC diagnostics"
         return "independent draws from the Laplace approximation, no MCMC diagnostics"
 
     def _pointwise_loglik(self, posterior: Mapping[str, np.ndarray]) -> np.ndarray | None:

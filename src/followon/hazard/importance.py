@@ -47,7 +47,9 @@ the time for at most 1.5 times the ESS.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -60,6 +62,7 @@ __all__ = [
     "MIN_PROPOSALS",
     "PROPOSAL_DF",
     "ImportanceDraws",
+    "importance_resample",
     "laplace_importance",
     "pareto_smooth",
     "systematic_resample",
@@ -138,8 +141,18 @@ def systematic_resample(weights: np.ndarray, n: int, rng: np.random.Generator) -
     return rng.permutation(np.minimum(index, len(weights) - 1))
 
 
+class _ModeLike(Protocol):
+    """A posterior mode and the negative Hessian of the log posterior there."""
+
+    @property
+    def theta(self) -> np.ndarray: ...
+
+    @property
+    def neg_hessian(self) -> np.ndarray: ...
+
+
 def _student_t(
-    mode: PoissonMode, size: int, df: float, rng: np.random.Generator
+    mode: _ModeLike, size: int, df: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""Proposals from the multivariate t at the mode, and :math:`\log q` up to a constant."""
     chol = np.linalg.cholesky(np.linalg.inv(mode.neg_hessian))
@@ -150,6 +163,40 @@ def _student_t(
     scale = np.sqrt(df / rng.chisquare(df, size))
     u = z * scale[:, None]  # L^{-1}(θ - θ̂)
     return mode.theta + u @ chol.T, -0.5 * (df + d) * np.log1p(np.sum(u * u, axis=1) / df)
+
+
+def importance_resample(
+    mode: _ModeLike,
+    log_density: Callable[[np.ndarray], np.ndarray],
+    *,
+    n: int,
+    rng: np.random.Generator,
+    df: float = PROPOSAL_DF,
+    proposals: int | None = None,
+) -> ImportanceDraws:
+    r"""PSIS from a Student-t at ``mode`` (scale: the inverse of ``mode.neg_hessian``).
+
+    ``log_density`` maps proposals (S, d) to the unnormalised log posterior of each (S,), on
+    the scale of ``mode.theta``. Steps 1–4 of the module docstring; the draws are returned
+    whatever :math:`\hat k` is: the caller decides (:attr:`ImportanceDraws.accepted`).
+    """
+    if not df > 0:
+        raise ModelError(f"the Student-t proposal needs df > 0, not {df}.")
+    size = max(n, MIN_PROPOSALS) if proposals is None else proposals
+    if size < 100:
+        raise ModelError(f"PSIS needs at least 100 proposals to fit the Pareto tail, not {size}.")
+    theta, log_q = _student_t(mode, size, df, rng)
+    log_weights, khat = pareto_smooth(np.asarray(log_density(theta), dtype=float) - log_q)
+    weights = np.exp(log_weights - log_weights.max())
+    weights /= weights.sum()
+    index = systematic_resample(weights, n, rng)
+    return ImportanceDraws(
+        theta=theta[index],
+        pareto_k=khat,
+        ess=float(1.0 / np.sum(weights**2)),
+        proposals=size,
+        distinct=len(np.unique(index)),
+    )
 
 
 def laplace_importance(
@@ -167,28 +214,18 @@ def laplace_importance(
     df: float = PROPOSAL_DF,
     proposals: int | None = None,
 ) -> ImportanceDraws:
-    r"""Run PSIS from the Laplace approximation at ``mode``: ``n`` draws and :math:`\hat k`.
+    r"""Run PSIS from the Laplace approximation of the Poisson GLM at ``mode``.
 
-    See the module docstring. ``proposals`` defaults to ``max(n, MIN_PROPOSALS)``; ``df = inf``
-    proposes from the Gaussian itself. The draws are returned whatever :math:`\hat k` is: the
-    caller decides (:attr:`ImportanceDraws.accepted`).
+    See the module docstring and :func:`importance_resample`. ``proposals`` defaults to
+    ``max(n, MIN_PROPOSALS)``; ``df = inf`` proposes from the Gaussian itself.
     """
-    if not df > 0:
-        raise ModelError(f"the Student-t proposal needs df > 0, not {df}.")
-    size = max(n, MIN_PROPOSALS) if proposals is None else proposals
-    if size < 100:
-        raise ModelError(f"PSIS needs at least 100 proposals to fit the Pareto tail, not {size}.")
-    theta, log_q = _student_t(mode, size, df, rng)
     Z = np.column_stack([np.ones(len(y)), X])
-    log_p = log_posterior(theta, Z, y, np.log(exposure), a=a, b=b, mu=mu, sd=sd)
-    log_weights, khat = pareto_smooth(log_p - log_q)
-    weights = np.exp(log_weights - log_weights.max())
-    weights /= weights.sum()
-    index = systematic_resample(weights, n, rng)
-    return ImportanceDraws(
-        theta=theta[index],
-        pareto_k=khat,
-        ess=float(1.0 / np.sum(weights**2)),
-        proposals=size,
-        distinct=len(np.unique(index)),
+    log_e = np.log(exposure)
+    return importance_resample(
+        mode,
+        lambda theta: log_posterior(theta, Z, y, log_e, a=a, b=b, mu=mu, sd=sd),
+        n=n,
+        rng=rng,
+        df=df,
+        proposals=proposals,
     )

@@ -270,7 +270,7 @@ class PiecewiseHazard(HazardModel):
             found = laplace_importance(
                 mode, X, y, exposure, a=a, b=b, mu=mu, sd=sd, n=draws * chains, rng=rng
             )
-            self.importance_ = _importance_record(found, draws * chains)
+            self.importance_ = importance_record(found, draws * chains)
             if found.accepted:
                 posterior = {
                     "baseline_rate": np.exp(found.theta[:, 0]).reshape(chains, draws),
@@ -464,16 +464,22 @@ class PiecewiseHazard(HazardModel):
 
 
 # ---------------------------------------------------------------------- helpers
-def _importance_record(found: ImportanceDraws, draws: int) -> dict[str, Any]:
-    """Return what a ``laplace-is`` fit keeps of its weights, and the path it took."""
+def importance_record(
+    found: ImportanceDraws, draws: int, fallback: str = DEFAULT_MCMC_SAMPLER
+) -> dict[str, Any]:
+    """Return what a ``laplace-is`` fit keeps of its weights, and the path it took.
+
+    ``fallback``: the MCMC method the fit takes when k̂ > 0.7.
+    """
     k, ess, s = found.pareto_k, found.ess, found.proposals
     if found.accepted:
         path = "laplace-is"
         reason = f"k̂ = {k:.2f} ≤ {KHAT_MAX}; weights' ESS {ess:.0f} of {s} proposals"
     else:
-        path = DEFAULT_MCMC_SAMPLER
+        path = fallback
+        name = "Metropolis–Hastings" if fallback == "metropolis" else "NUTS"
         reason = (
-            f"laplace-is fell back to NUTS: k̂ = {k:.2f} > {KHAT_MAX}, the Laplace proposal "
+            f"laplace-is fell back to {name}: k̂ = {k:.2f} > {KHAT_MAX}, the Laplace proposal "
             "is too far from the posterior"
         )
     return {

@@ -23,6 +23,7 @@ LAYER = {
     "plotting": 6,
     "reports": 7,
     "cli": 8,
+    "__main__": 9,  # python -m followon: the command line
     "__init__": 9,
 }
 """events → exposure → hazard → forecasting/evaluation → scenarios → plotting → reports → cli."""

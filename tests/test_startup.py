@@ -130,3 +130,16 @@ def test_every_public_name_is_the_object_its_module_gives() -> None:
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="module 'followon' has no attribute 'nope'"):
         followon.nope  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_python_dash_m_followon_is_the_command_line() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "followon", "--version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"followon {followon.__version__}"

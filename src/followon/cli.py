@@ -225,6 +225,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from followon.reports import write_results
     from followon.scenarios import load_scenario, run_scenario
     from followon.scenarios.build import check_scenario
+    from followon.scenarios.progress import FitProgress
 
     # everything is checked before anything is fitted: every file, and every --out target
     files = [str(p) for p in args.files]
@@ -257,9 +258,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
         try:
             result = run_scenario(s, quick=args.quick, progress=not args.quiet)
-            written_to = write_results(
-                result, target, save_models=not args.no_models, force=args.force
-            )
+            with FitProgress(0, enabled=not args.quiet).step(
+                f"{s.name}: writing the report, tables and figures"
+            ):
+                written_to = write_results(
+                    result, target, save_models=not args.no_models, force=args.force
+                )
         except KeyboardInterrupt:
             if written:
                 print(

@@ -36,6 +36,7 @@ def test_run_prints_a_line_per_fit_and_quiet_prints_none(
         "      any_missile / politburo: prior sensitivity refits (exact) …",
         "      any_missile / steady: comparison, 3 refits (exact) …",
         "      any_missile / politburo: comparison, 3 refits (exact) …",
+        "test-politburo: writing the report, tables and figures …",
     ]
     assert out.startswith("test-politburo: fitting 2 hypotheses × 1 outcomes\n")
     cmd = ["run", str(path), "--out", str(tmp_path / "b"), "--no-models", "--quiet"]

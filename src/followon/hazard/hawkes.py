@@ -73,6 +73,7 @@ from scipy.special import expit, gammaln, logit
 from followon.errors import ModelError
 from followon.exposure.table import ExposureTable
 from followon.hazard.base import PosteriorSample, Sampling
+from followon.hazard.glm import LOG_POSTERIOR_CELLS
 from followon.hazard.importance import ImportanceDraws, importance_resample
 from followon.hazard.metropolis import Mode, metropolis, posterior_mode
 from followon.hazard.piecewise import PiecewiseHazard, importance_record
@@ -188,10 +189,6 @@ def log_posterior(
     grad[-2] = float(w @ K) * n * (1 - n) + p * (1 - n) - q * n
     grad[-1] = n * float(w @ G) * r / tau - (v - m_v) / s_v**2
     return lp, grad
-
-
-LOG_POSTERIOR_CELLS = 4_000_000
-"""At most this many (proposal, row) hazards at once in :func:`log_posterior_many` (32 MB)."""
 
 
 def log_posterior_many(theta: np.ndarray, d: _Data, prior: Mapping[str, Any]) -> np.ndarray:

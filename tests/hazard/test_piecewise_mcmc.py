@@ -111,7 +111,7 @@ def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(
 
     monkeypatch.setattr(_sampling, "GLM_MODELS", type(_sampling.GLM_MODELS)())
     kwargs = {"draws": 1000, "tune": 1000, "chains": 2, "progressbar": False}
-    model = fo.PiecewiseHazard()
+    model = fo.PiecewiseHazard(sampler="numpyro")
     first = compiled(lambda: model.fit(table("2010-06-01"), random_seed=5, **kwargs))
     (built,) = _sampling.GLM_MODELS.values()
     # same padded size, new data: only numpyro's per-run collection loop is compiled again
@@ -119,7 +119,7 @@ def test_refit_reuses_the_compiled_model_and_equals_a_fresh_fit(
     assert again <= {"_fori_collect_loop"} and first - again, (first, again)
     assert list(_sampling.GLM_MODELS.values()) == [built]
     monkeypatch.setattr(_sampling, "GLM_MODELS", type(_sampling.GLM_MODELS)())
-    fresh = fo.PiecewiseHazard().fit(table("2010-12-01"), random_seed=6, **kwargs)
+    fresh = fo.PiecewiseHazard(sampler="numpyro").fit(table("2010-12-01"), random_seed=6, **kwargs)
     assert _sampling.GLM_MODELS[tuple(model.table_.covariate_names)] is not built
     for name in ("baseline_rate", "beta"):
         np.testing.assert_array_equal(

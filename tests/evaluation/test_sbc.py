@@ -352,7 +352,9 @@ def test_hawkes_calibrates_through_the_contract_and_a_broken_one_fails() -> None
         covariates=[fo.TriggerWindows("plenary_meeting", cut_days=(0, 30))],
     )
     kwargs = {"draws": 200, "tune": 300, "chains": 2}
-    good = simulation_based_calibration(table, fo.HawkesHazard, n_sims=40, random_seed=3, **kwargs)
+    good = simulation_based_calibration(
+        table, lambda: fo.HawkesHazard(sampler="metropolis"), n_sims=40, random_seed=3, **kwargs
+    )
     assert good.method == "metropolis"
     assert list(good.ranks.columns) == [
         "baseline_rate",
@@ -365,6 +367,10 @@ def test_hawkes_calibrates_through_the_contract_and_a_broken_one_fails() -> None
     ]
     assert (good.test()["chi2_p"] > 0.001).all(), good.test()
     bad = simulation_based_calibration(
-        table, HawkesDoubledExposure, n_sims=20, random_seed=4, **kwargs
+        table,
+        lambda: HawkesDoubledExposure(sampler="metropolis"),
+        n_sims=20,
+        random_seed=4,
+        **kwargs,
     )
     assert bad.test().loc["baseline_rate", "chi2_p"] < 0.001

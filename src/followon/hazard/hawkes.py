@@ -136,6 +136,26 @@ def _unpack(theta: np.ndarray, k: int) -> tuple[float, np.ndarray, float, float]
     return float(theta[0]), theta[1 : 1 + k], float(theta[-2]), float(theta[-1])
 
 
+def _in_support(eta0: Any, u: Any, v: Any) -> Any:
+    """Where θ is inside the box both log posteriors evaluate (elsewhere: −∞)."""
+    return (v > -50) & (v < 12) & (np.abs(u) < 40) & (eta0 < 10)
+
+
+def _log_prior(eta0: Any, beta: np.ndarray, u: Any, v: Any, prior: Mapping[str, Any]) -> Any:
+    """Log prior of θ (up to a constant), Jacobians included; vectorised over leading axes."""
+    n = expit(u)
+    p, q = prior["branching"]
+    m_v, s_v = prior["log_decay_mean"], prior["log_decay_sd"]
+    return (
+        prior["a"] * eta0
+        - prior["b"] * np.exp(eta0)
+        - 0.5 * np.sum(((beta - prior["mu"]) / prior["sd"]) ** 2, axis=-1)
+        + p * np.log(n)
+        + q * np.log1p(-n)
+        - 0.5 * ((v - m_v) / s_v) ** 2
+    )
+
+
 def log_posterior(
     theta: np.ndarray,
     d: _Data,
@@ -152,7 +172,7 @@ def log_posterior(
 
     k = d.X.shape[1]
     eta0, beta, u, v = _unpack(theta, k)
-    if not (-50 < v < 12 and abs(u) < 40 and eta0 < 10):
+    if not _in_support(eta0, u, v):
         return -np.inf, np.zeros_like(theta)
     n = expit(u)
     tau = np.exp(v)
@@ -163,21 +183,13 @@ def log_posterior(
     lam = mu + n * K
     if np.any(lam <= 0):
         return -np.inf, np.zeros_like(theta)
+    ll = float(d.y @ np.log(d.E * lam) - d.E @ lam)
+    lp = ll + float(_log_prior(eta0, beta, u, v, prior))
+    if not gradient:
+        return lp, np.empty(0)
     a, b = prior["a"], prior["b"]
     p, q = prior["branching"]
     m_v, s_v = prior["log_decay_mean"], prior["log_decay_sd"]
-    ll = float(d.y @ np.log(d.E * lam) - d.E @ lam)
-    lp = (
-        ll
-        + a * eta0
-        - b * np.exp(eta0)
-        - 0.5 * float(np.sum(((beta - prior["mu"]) / prior["sd"]) ** 2))
-        + p * np.log(n)
-        + q * np.log1p(-n)
-        - 0.5 * ((v - m_v) / s_v) ** 2
-    )
-    if not gradient:
-        return lp, np.empty(0)
     w = d.y / lam - d.E
     wm = w * mu
     grad = np.empty_like(theta)
@@ -202,15 +214,12 @@ def log_posterior_many(theta: np.ndarray, d: _Data, prior: Mapping[str, Any]) ->
     k = d.X.shape[1]
     eta0, beta, u, v = theta[:, 0], theta[:, 1 : 1 + k], theta[:, -2], theta[:, -1]
     out = np.full(len(theta), -np.inf)
-    ok = np.flatnonzero((v > -50) & (v < 12) & (np.abs(u) < 40) & (eta0 < 10))
+    ok = np.flatnonzero(_in_support(eta0, u, v))
     events = np.flatnonzero(d.c > 0)
     last = np.searchsorted(events, d.pos - 1, side="right") - 1  # last event day before a row
     seen = last >= 0
     lag = (d.pos[seen] - 1 - events[last[seen]]).astype(float)
     hit = d.y > 0
-    a, b = prior["a"], prior["b"]
-    p, q = prior["branching"]
-    m_v, s_v = prior["log_decay_mean"], prior["log_decay_sd"]
     step = max(1, LOG_POSTERIOR_CELLS // max(len(d.y), 1))
     for start in range(0, len(ok), step):
         i = ok[start : start + step]
@@ -228,15 +237,7 @@ def log_posterior_many(theta: np.ndarray, d: _Data, prior: Mapping[str, Any]) ->
         mu = np.exp(eta0[i, None] + beta[i] @ d.X.T) if k else np.exp(eta0[i])[:, None]
         lam = mu + n[:, None] * K
         ll = np.log(d.E[hit] * lam[:, hit]) @ d.y[hit] - lam @ d.E
-        out[i] = (
-            ll
-            + a * eta0[i]
-            - b * np.exp(eta0[i])
-            - 0.5 * np.sum(((beta[i] - prior["mu"]) / prior["sd"]) ** 2, axis=1)
-            + p * np.log(n)
-            + q * np.log1p(-n)
-            - 0.5 * ((v[i] - m_v) / s_v) ** 2
-        )
+        out[i] = ll + _log_prior(eta0[i], beta[i], u[i], v[i], prior)
     return out
 
 

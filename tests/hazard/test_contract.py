@@ -108,12 +108,7 @@ def fast(cls: type[fo.HazardModel], table: fo.ExposureTable) -> fo.HazardModel:
     return model.set_params(sampler=sampler) if sampler else model
 
 
-slow = pytest.mark.slow
-# the pooled model has no path without NUTS: its fits run in the slow tier
-CLASSES = [
-    pytest.param(cls, id=name, marks=[slow] if name == "pooled" else [])
-    for name, cls in fo.MODELS.items()
-]
+CLASSES = [pytest.param(cls, id=name) for name, cls in fo.MODELS.items()]
 
 
 # ---------------------------------------------------------------------- the battery

@@ -65,6 +65,7 @@ __all__ = [
     "importance_resample",
     "laplace_importance",
     "pareto_smooth",
+    "resample_proposals",
     "systematic_resample",
 ]
 
@@ -186,7 +187,18 @@ def importance_resample(
     if size < 100:
         raise ModelError(f"PSIS needs at least 100 proposals to fit the Pareto tail, not {size}.")
     theta, log_q = _student_t(mode, size, df, rng)
-    log_weights, khat = pareto_smooth(np.asarray(log_density(theta), dtype=float) - log_q)
+    return resample_proposals(theta, np.asarray(log_density(theta), dtype=float) - log_q, n, rng)
+
+
+def resample_proposals(
+    theta: np.ndarray, log_ratios: np.ndarray, n: int, rng: np.random.Generator
+) -> ImportanceDraws:
+    r"""Pareto-smooth the ratios and resample ``n`` draws (steps 3–4 of the module docstring).
+
+    ``theta`` (S, d) are the proposals and ``log_ratios`` (S,) their :math:`\log p - \log q`
+    up to one constant.
+    """
+    log_weights, khat = pareto_smooth(log_ratios)
     weights = np.exp(log_weights - log_weights.max())
     weights /= weights.sum()
     index = systematic_resample(weights, n, rng)
@@ -194,7 +206,7 @@ def importance_resample(
         theta=theta[index],
         pareto_k=khat,
         ess=float(1.0 / np.sum(weights**2)),
-        proposals=size,
+        proposals=len(theta),
         distinct=len(np.unique(index)),
     )
 

@@ -472,14 +472,15 @@ def importance_record(
     ``fallback``: the MCMC method the fit takes when k̂ > 0.7.
     """
     k, ess, s = found.pareto_k, found.ess, found.proposals
+    k_text = f"{k:.2f}".replace("-0.00", "0.00")  # k̂ may be slightly negative
     if found.accepted:
         path = "laplace-is"
-        reason = f"k̂ = {k:.2f} ≤ {KHAT_MAX}; weights' ESS {ess:.0f} of {s} proposals"
+        reason = f"k̂ = {k_text} ≤ {KHAT_MAX}; weights' ESS {ess:.0f} of {s} proposals"
     else:
         path = fallback
         name = "Metropolis–Hastings" if fallback == "metropolis" else "NUTS"
         reason = (
-            f"laplace-is fell back to {name}: k̂ = {k:.2f} > {KHAT_MAX}, the Laplace proposal "
+            f"laplace-is fell back to {name}: k̂ = {k_text} > {KHAT_MAX}, the Laplace proposal "
             "is too far from the posterior"
         )
     return {

@@ -81,31 +81,38 @@ from followon.hazard.base import (
     summarise_draws,
 )
 from followon.hazard.glm import collapse_rows, poisson_loglik_rows
-from followon.hazard.piecewise import PiecewiseHazard, trigger_frame
+from followon.hazard.importance import ImportanceDraws
+from followon.hazard.piecewise import PiecewiseHazard, importance_record, trigger_frame
+from followon.hazard.pooled_importance import PooledLayout, nested_importance
 from followon.hazard.probability import check_horizons, interval_bounds
 from followon.hazard.simulate import simulate_paths
 
-__all__ = ["POOLED_SAMPLERS", "PooledHazard", "check_pooled_sampler"]
+__all__ = ["MCMC_SAMPLERS", "POOLED_SAMPLERS", "PooledHazard", "check_pooled_sampler"]
 
-POOLED_SAMPLERS = ("auto", "pymc", "nutpie", "numpyro")
-"""Samplers of the hierarchical models: MCMC only (no conjugate or Laplace path)."""
+MCMC_SAMPLERS = ("auto", "pymc", "nutpie", "numpyro")
+"""Samplers of the several-outcome model: MCMC only (no conjugate or Laplace path)."""
+POOLED_SAMPLERS = ("auto", "laplace-is", "pymc", "nutpie", "numpyro")
+"""Samplers of :class:`PooledHazard`: ``laplace-is`` (what ``auto`` means) or MCMC."""
 
 
 def _new_instance_rng(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
-def check_pooled_sampler(sampler: str) -> str:
-    """Return the hierarchical models' sampler (``auto``: numpyro); refuse others."""
-    if sampler in ("exact", "laplace", "laplace-is"):
+def check_pooled_sampler(sampler: str, samplers: Sequence[str] = MCMC_SAMPLERS) -> str:
+    """Return a hierarchical model's sampler (``auto``: numpyro); refuse one not in ``samplers``.
+
+    ``samplers``: :data:`MCMC_SAMPLERS` (the several-outcome model) or :data:`POOLED_SAMPLERS`.
+    """
+    if sampler in ("exact", "laplace", "laplace-is") and sampler not in samplers:
         raise ModelError(
-            f"sampler='{sampler}' is not available for the hierarchical prior (no conjugate or "
-            f"Laplace path); use one of {', '.join(POOLED_SAMPLERS)}."
+            f"sampler='{sampler}' is not available for this hierarchical prior (no conjugate or "
+            f"plain Laplace path); use one of {', '.join(samplers)}."
         )
-    if sampler not in POOLED_SAMPLERS:
+    if sampler not in samplers:
         raise ModelError(
-            f"sampler '{sampler}'{did_you_mean(sampler, POOLED_SAMPLERS)} is not one of "
-            f"{', '.join(POOLED_SAMPLERS)}."
+            f"sampler '{sampler}'{did_you_mean(sampler, samplers)} is not one of "
+            f"{', '.join(samplers)}."
         )
     return DEFAULT_MCMC_SAMPLER if sampler == "auto" else sampler
 
@@ -130,9 +137,12 @@ class PooledHazard(PiecewiseHazard):
     beta_priors : mapping, optional
         ``(mean, sd)`` of non-trigger covariates' log hazard ratios. Trigger-window columns are
         pooled and cannot be given one.
-    sampler : {"auto", "pymc", "nutpie", "numpyro"}
-        ``auto`` (default): :data:`~followon.hazard.piecewise.DEFAULT_MCMC_SAMPLER` (numpyro).
-        ``exact`` and ``laplace`` do not exist for the hierarchical prior.
+    sampler : {"auto", "laplace-is", "pymc", "nutpie", "numpyro"}
+        ``auto`` (default): ``laplace-is`` — importance sampling from a nested Laplace
+        proposal (:mod:`followon.hazard.pooled_importance`), which falls back to
+        :data:`~followon.hazard.piecewise.DEFAULT_MCMC_SAMPLER` (numpyro NUTS) by itself when
+        :math:`\hat k` > 0.7; with instance effects, numpyro NUTS. ``exact`` and ``laplace``
+        do not exist for the hierarchical prior.
     pooling_sd : float
         Scale of the HalfNormal prior on the spread :math:`\sigma` of trigger types' effects
         around their pool mean (0.5; the module docstring says why).
@@ -204,12 +214,18 @@ class PooledHazard(PiecewiseHazard):
 
     @classmethod
     def fast_sampler(cls, table: ExposureTable, requested: str = "auto") -> str | None:
-        """Return None: the hierarchical prior has no conjugate or Laplace path (NUTS only)."""
+        """Return None: the hierarchical prior has no conjugate or plain Laplace path."""
         return None
 
     def check_params(self) -> None:
         """Refuse a sampler the hierarchical prior lacks and bad scales."""
-        check_pooled_sampler(self.sampler)
+        check_pooled_sampler(self.sampler, POOLED_SAMPLERS)
+        if self.sampler == "laplace-is" and self.instance_effects is True:
+            raise ModelError(
+                "sampler='laplace-is' does not fit instance effects (one more scale and an "
+                "effect per meeting: too many dimensions for its proposal); use sampler='auto' "
+                "(NUTS with instance effects) or instance_effects=False."
+            )
         self._check_prior_scales()
         if not self.pooling_sd > 0 or not self.instance_sd > 0:
             raise ModelError("pooling_sd and instance_sd must be > 0.")
@@ -238,14 +254,43 @@ class PooledHazard(PiecewiseHazard):
                 )
 
     def resolve_sampler(self, table: ExposureTable) -> str:
-        """``auto``: numpyro NUTS."""
-        return check_pooled_sampler(self.sampler)
+        """``auto``: ``laplace-is`` (numpyro NUTS with instance effects).
+
+        ``laplace-is`` falls back to numpyro NUTS by itself when k̂ > 0.7.
+        """
+        if self.sampler == "auto" and not self.instance_effects:
+            return "laplace-is"
+        return check_pooled_sampler(self.sampler, POOLED_SAMPLERS)
 
     # ------------------------------------------------------------------ fitting
     def _sample_posterior(self, table: ExposureTable, run: Sampling) -> PosteriorSample:
         method, draws, tune, chains = run.method, run.draws, run.tune, run.chains
         rng, random_seed, progressbar = run.rng, run.random_seed, run.progressbar
         prep = self._prepare(table)
+        self.posterior_gamma_ = None
+        self.importance_ = None
+        self.prior_ = {
+            "baseline_shape": prep.a,
+            "baseline_rate_param": prep.b,
+            "beta_mean": prep.mu,
+            "beta_sd": prep.sd,
+            "pooling_sd": float(self.pooling_sd),
+            "instance_sd": float(self.instance_sd),
+        }
+        self._structure = prep.structure
+        self._instances = prep.instances
+        self._Z_day = prep.Z_day
+        self._seed = 0 if random_seed is None else int(random_seed)
+        fallback = None
+        if method == "laplace-is":
+            found = self._importance(prep, draws * chains, rng)
+            if found is not None and found.accepted:
+                posterior = {
+                    k: v.reshape(chains, draws, *v.shape[1:])
+                    for k, v in self._layout_of(prep).unpack(found.theta).items()
+                }
+                return PosteriorSample(posterior, self._prior_sample(prep, draws, rng))
+            method = fallback = DEFAULT_MCMC_SAMPLER
         model = self._model(prep)
         var_names = ["baseline_rate", "beta", "pool_mean", "pool_sd"]
         if self.instance_effects:
@@ -262,20 +307,41 @@ class PooledHazard(PiecewiseHazard):
             var_names=var_names,
         )
         prior = self._prior_sample(prep, draws, rng)
-        self.posterior_gamma_ = None
-        self.prior_ = {
-            "baseline_shape": prep.a,
-            "baseline_rate_param": prep.b,
-            "beta_mean": prep.mu,
-            "beta_sd": prep.sd,
-            "pooling_sd": float(self.pooling_sd),
-            "instance_sd": float(self.instance_sd),
-        }
-        self._structure = prep.structure
-        self._instances = prep.instances
-        self._Z_day = prep.Z_day
-        self._seed = 0 if random_seed is None else int(random_seed)
-        return PosteriorSample(posterior, prior, stats)
+        return PosteriorSample(posterior, prior, stats, method=fallback)
+
+    def _layout_of(self, prep: _Prepared) -> PooledLayout:
+        """Return the rows, pools and priors of the ``laplace-is`` path."""
+        s = prep.structure
+        return PooledLayout(
+            X=prep.X,
+            y=prep.y,
+            exposure=prep.exposure,
+            trig=np.asarray(s.trig, dtype=int),
+            other=np.asarray(s.other, dtype=int),
+            pool_index=np.asarray(s.pool_index, dtype=int),
+            n_pools=len(s.pools),
+            a=float(prep.a),
+            b=float(prep.b),
+            mu=np.asarray(prep.mu, dtype=float),
+            sd=np.asarray(prep.sd, dtype=float),
+            beta_sd=float(self.beta_sd),
+            pooling_sd=float(self.pooling_sd),
+        )
+
+    def _importance(
+        self, prep: _Prepared, n: int, rng: np.random.Generator
+    ) -> ImportanceDraws | None:
+        """PSIS from the nested Laplace proposal; None (reason kept) when it has no mode."""
+        try:
+            found = nested_importance(self._layout_of(prep), n=n, rng=rng)
+        except ModelError as err:
+            self.importance_ = {
+                "path": DEFAULT_MCMC_SAMPLER,
+                "reason": f"laplace-is fell back to NUTS: {str(err).rstrip('.')}",
+            }
+            return None
+        self.importance_ = importance_record(found, n)
+        return found
 
     def _layout(self, table: ExposureTable) -> tuple[_Structure, np.ndarray, pd.DataFrame]:
         """Which columns are pooled into which pools; each day's trigger instances."""

@@ -31,7 +31,7 @@ from followon.exposure import (
     build_exposure,
 )
 from followon.hazard import HazardModel, MultiActionHazard, get_model
-from followon.hazard.pooled import POOLED_SAMPLERS
+from followon.hazard.pooled import MCMC_SAMPLERS
 from followon.hazard.registry import multi_outcome_model
 from followon.scenarios.safe_yaml import clip, clip_words
 from followon.scenarios.schema import LAST_DAY, HypothesisSpec, Scenario
@@ -307,7 +307,7 @@ def joint_model(h: HypothesisSpec) -> MultiActionHazard:
         baseline_shape=p.baseline_shape,
         beta_sd=p.beta_sd,
         beta_priors=dict(p.beta_priors) or None,
-        sampler=h.sampler if h.sampler in POOLED_SAMPLERS else "auto",
+        sampler=h.sampler if h.sampler in MCMC_SAMPLERS else "auto",
     )
 
 

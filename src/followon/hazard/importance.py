@@ -235,7 +235,7 @@ def laplace_importance(
     log_e = np.log(exposure)
     return importance_resample(
         mode,
-        lambda theta: log_posterior(theta, Z, y, log_e, a=a, b=b, mu=mu, sd=sd),
+        lambda theta: log_posterior(theta, Z, y, log_e, a=a, b=b, mu=mu, sd=sd, dtype=np.float32),
         n=n,
         rng=rng,
         df=df,

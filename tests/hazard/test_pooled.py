@@ -207,6 +207,21 @@ def _hand_logp(table, point, *, instance: bool, pooling_sd=0.5, beta_sd=1.0, ins
     return lp + stats.poisson.logpmf(y, np.exp(eta)).sum()
 
 
+def _random_point(rng: np.random.Generator, n_inst: int | None = None) -> dict:
+    """A point of the pooled model's free variables (PyMC's names); instances if n_inst."""
+    point = {
+        "baseline_rate_log__": np.log(0.02) + rng.normal(0, 0.3),
+        "pool_mean": rng.normal(0, 1, size=1),
+        "pool_sd_log__": np.array(rng.normal(-1, 0.5)),
+        "pool_z": rng.normal(0, 1, size=3),
+        "beta_other": rng.normal(0, 1, size=1),
+    }
+    if n_inst is not None:
+        point["instance_sd_log__"] = np.array(rng.normal(-1, 0.5))
+        point["instance_z"] = rng.normal(0, 1, size=n_inst)
+    return point
+
+
 @pytest.mark.parametrize("instance", [False, True])
 def test_log_density_matches_a_hand_computation(events: pd.DataFrame, instance: bool) -> None:
     covs = [*windows()[:2], fo.Era("moratorium", "2003-01-01", "2004-12-31"), windows()[2]]
@@ -221,19 +236,7 @@ def test_log_density_matches_a_hand_computation(events: pd.DataFrame, instance: 
     logp = model.compile_logp(jacobian=False, mode="FAST_COMPILE")
     rng = np.random.default_rng(0)
     n_inst = len(model.coords["instance"])
-    points = []
-    for _ in range(2):
-        point = {
-            "baseline_rate_log__": np.log(0.02) + rng.normal(0, 0.3),
-            "pool_mean": rng.normal(0, 1, size=1),
-            "pool_sd_log__": np.array(rng.normal(-1, 0.5)),
-            "pool_z": rng.normal(0, 1, size=3),
-            "beta_other": rng.normal(0, 1, size=1),
-        }
-        if instance:
-            point["instance_sd_log__"] = np.array(rng.normal(-1, 0.5))
-            point["instance_z"] = rng.normal(0, 1, size=n_inst)
-        points.append(point)
+    points = [_random_point(rng, n_inst if instance else None) for _ in range(2)]
     # the collapsed likelihood equals the daily one up to a parameter-free constant
     got = [float(logp(p)) for p in points]
     want = [_hand_logp(table, p, instance=instance) for p in points]
@@ -1005,13 +1008,7 @@ def test_laplace_is_log_density_matches_a_hand_computation(events: pd.DataFrame)
     rng = np.random.default_rng(4)
     diffs = []
     for _ in range(3):
-        point = {
-            "baseline_rate_log__": np.log(0.02) + rng.normal(0, 0.3),
-            "pool_mean": rng.normal(0, 1, size=1),
-            "pool_sd_log__": np.array(rng.normal(-1, 0.5)),
-            "pool_z": rng.normal(0, 1, size=3),
-            "beta_other": rng.normal(0, 1, size=1),
-        }
+        point = _random_point(rng)
         phi = np.concatenate(
             [
                 [point["baseline_rate_log__"]],

@@ -28,7 +28,7 @@ import pandas as pd
 import followon as fo
 from followon._io import atomic_folder
 from followon.plotting import save_figure
-from followon.plotting.figures import TIMELINE_HEIGHT_MM
+from followon.plotting.folder import TIMELINE_HEIGHT_MM
 from followon.plotting.timeline import grow_for_key
 
 HERE = Path(__file__).resolve().parent

@@ -99,6 +99,34 @@ def test_same_input_same_pdf_bytes(result: fo.ScenarioResult, tmp_path: Path, fi
     assert b"/Type /Font" in first and b"Type3" not in first  # TrueType (fonttype 42)
 
 
+def test_figures_drawn_in_two_processes_are_the_files_drawn_in_one(
+    result: fo.ScenarioResult, tmp_path: Path
+) -> None:
+    one = save_figures(result, tmp_path / "one", jobs=1)
+    two = save_figures(result, tmp_path / "two", jobs=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_figure_jobs_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from followon.errors import OutputError
+    from followon.plotting import folder
+
+    monkeypatch.setenv("FOLLOWON_FIGURE_JOBS", "3")
+    monkeypatch.setattr("followon._lazy.jax_loaded", lambda: False)
+    assert folder.figure_jobs() == 3
+    monkeypatch.setattr("followon._lazy.jax_loaded", lambda: True)  # JAX: never fork
+    assert folder.figure_jobs() == 1
+    monkeypatch.setenv("FOLLOWON_FIGURE_JOBS", "two")
+    with pytest.raises(OutputError) as info:
+        folder.figure_jobs()
+    assert str(info.value) == (
+        "FOLLOWON_FIGURE_JOBS='two': give the number of processes that draw the figures, a "
+        "whole number ≥ 1 (1: one after another), or unset it."
+    )
+
+
 def test_style_is_not_global(result: fo.ScenarioResult) -> None:
     before = mpl.rcParams["font.size"]
     with fo.paper_style():

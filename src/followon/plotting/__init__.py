@@ -6,8 +6,8 @@ from followon.plotting.figures import (
     plot_forecast,
     plot_hazard,
     plot_hazard_ratios,
-    save_figures,
 )
+from followon.plotting.folder import save_figures
 from followon.plotting.joint import plot_first_action
 from followon.plotting.ppc import plot_posterior_predictive
 from followon.plotting.reliability import plot_reliability

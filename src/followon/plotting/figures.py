@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -37,7 +36,6 @@ __all__ = [
     "plot_forecast",
     "plot_hazard",
     "plot_hazard_ratios",
-    "save_figures",
 ]
 
 WHAT_IF_MARKERS = ("x", "+", "*", "1", "P")
@@ -639,147 +637,3 @@ def plot_comparison(
     )
     mark_quick(ax, result)
     return ax
-
-
-def save_figures(result: Any, folder: str | Path) -> list[Path]:
-    """Draw and save every figure ``followon run`` writes (PDF + PNG).
-
-    One timeline of the scenario (double column, when the result keeps its events), then per
-    outcome: forecast, hazard (when the result has ``hazard_curves``), hazard ratios,
-    comparison, at a glance, when the result has one, the combined forecast, and, when the
-    scenario has a trigger with past ones of its type, the event study
-    (:func:`~followon.plotting.event_study.plot_event_study`) (single column, heights growing
-    with the rows and legend lines), and the posterior predictive check
-    (:func:`~followon.plotting.ppc.plot_posterior_predictive`, double column); with a joint
-    question, the first-action figure of each joint hypothesis and of ``combined``
-    (:func:`~followon.plotting.joint.plot_first_action`). A quick run's PDFs carry "quick
-    run – not for publication" in their Subject.
-    """
-    from followon.plotting.style import paper_style, save_figure
-    from followon.plotting.timeline import grow_for_key, plot_scenario_timeline
-
-    paths: list[Path] = []
-    if getattr(result, "events", None) is not None:
-        with paper_style("double", height_mm=TIMELINE_HEIGHT_MM):
-            fig, ax = plt.subplots()
-            plot_scenario_timeline(result, ax=ax)
-            grow_for_key(fig, ax)
-            paths += save_figure(fig, Path(folder) / "timeline")
-            plt.close(fig)
-    has_hazard = len(getattr(result, "hazard_curves", ())) > 0
-    subject = QUICK_NOTE if getattr(result, "quick", False) else None
-    for outcome in result.curves["outcome"].unique():
-        for name, fn in (
-            ("forecast", plot_forecast),
-            ("hazard", plot_hazard),
-            ("hazard_ratios", plot_hazard_ratios),
-            ("comparison", plot_comparison),
-        ):
-            if fn is plot_hazard and not has_hazard:
-                continue
-            with paper_style("single", height_mm=figure_height_mm(result, name, str(outcome))):
-                fig, ax = plt.subplots()
-                fn(result, outcome, ax=ax)
-                paths += save_figure(fig, Path(folder) / f"{name}_{outcome}", subject=subject)
-                plt.close(fig)
-        paths += _summary_figures(result, str(outcome), Path(folder), subject)
-    joint = getattr(result, "joint", None)
-    if joint is not None:
-        from followon.plotting.joint import plot_first_action
-
-        kinds = joint.curves["kind"].nunique()
-        for hyp in joint.curves["hypothesis"].unique():
-            with paper_style("single", height_mm=62.0 + 3.6 * math.ceil(kinds / 2)):
-                fig, ax = plt.subplots()
-                plot_first_action(result, str(hyp), ax=ax)
-                paths += save_figure(fig, Path(folder) / f"first_action_{hyp}", subject=subject)
-                plt.close(fig)
-    return paths
-
-
-def _summary_figures(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
-    """Save the at-a-glance bars and, when the result has one, the combined forecast."""
-    from followon.plotting.style import paper_style, save_figure
-    from followon.plotting.summary import plot_at_a_glance, plot_combined
-
-    paths: list[Path] = []
-    f = result.forecast
-    rows = f[(f["outcome"] == outcome) & (f["what_if"] == "")]
-    n = rows["hypothesis"].nunique() * rows["horizon_days"].nunique()
-    with paper_style("single", height_mm=30.0 + 4.2 * n):
-        fig, ax = plt.subplots()
-        plot_at_a_glance(result, outcome, ax=ax)
-        paths += save_figure(fig, folder / f"at_a_glance_{outcome}", subject=subject)
-        plt.close(fig)
-    if "combined" in set(rows["hypothesis"]):
-        members = int(result.comparison.query("outcome == @outcome")["weight"].notna().sum())
-        with paper_style("single", height_mm=55.0 + 3.8 * (members + 3)):
-            fig, ax = plt.subplots()
-            plot_combined(result, outcome, ax=ax)
-            paths += save_figure(fig, folder / f"combined_{outcome}", subject=subject)
-            plt.close(fig)
-    return (
-        paths
-        + _event_study_figure(result, outcome, folder, subject)
-        + _ppc_figure(result, outcome, folder, subject)
-    )
-
-
-def _ppc_figure(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
-    """Save the posterior predictive check of the outcome's hypotheses (double column)."""
-    from followon.errors import EvaluationError
-    from followon.plotting.ppc import plot_posterior_predictive
-    from followon.plotting.style import paper_style, save_figure
-
-    if not result.models:
-        return []
-    with paper_style("double", height_mm=PPC_HEIGHT_MM):
-        try:
-            fig = plot_posterior_predictive(result, outcome)
-        except EvaluationError:  # no hypothesis with a daily posterior predictive
-            plt.close("all")
-            return []
-        paths = save_figure(fig, folder / f"ppc_{outcome}", subject=subject)
-        plt.close(fig)
-    return paths
-
-
-def _event_study_figure(result: Any, outcome: str, folder: Path, subject: str | None) -> list[Path]:
-    """Save the event study when the scenario has a trigger with past ones of its type."""
-    from followon.plotting.event_study import plot_event_study
-    from followon.plotting.style import paper_style, save_figure
-    from followon.scenarios.event_study import event_study
-
-    if not (getattr(result, "trigger", None) or {}).get("type") or not result.models:
-        return []
-    try:
-        study = event_study(result, outcome)
-    except ModelError:  # no fitted model of the outcome, or no past trigger of the type
-        return []
-    entries = study.implied["hypothesis"].nunique() + 2
-    with paper_style("single", height_mm=60.0 + 3.6 * entries):
-        fig, ax = plt.subplots()
-        plot_event_study(result, outcome, study=study, ax=ax)
-        paths = save_figure(fig, folder / f"event_study_{outcome}", subject=subject)
-        plt.close(fig)
-    return paths
-
-
-def figure_height_mm(result: Any, name: str, outcome: str) -> float:
-    """Height of a single-column figure: a fixed part plus a part per row or legend line."""
-    if name in ("forecast", "hazard"):
-        lines = result.curves[result.curves["outcome"] == outcome]["hypothesis"].nunique()
-        entries = lines + 1 + 2  # base rate, two bands
-        return 52.0 + 3.6 * math.ceil(entries / 2)
-    if name == "hazard_ratios":
-        p = result.parameters
-        hr = p[(p["outcome"] == outcome) & (p["kind"] == "hazard_ratio")]
-        return 24.0 + 7.0 * (len(hr) + hr["hypothesis"].nunique())
-    comp = result.comparison[result.comparison["outcome"] == outcome]
-    return 30.0 + 7.5 * int(comp["elpd"].notna().sum()) + 3.2 * int(comp["elpd"].isna().sum())
-
-
-PPC_HEIGHT_MM = 100.0
-"""Height of the double-column posterior predictive check ``followon run`` writes."""
-TIMELINE_HEIGHT_MM = 62.0
-"""Height of the double-column timeline ``followon run`` writes."""

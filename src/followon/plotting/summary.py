@@ -20,7 +20,6 @@ from matplotlib.lines import Line2D
 from followon.errors import ModelError
 from followon.plotting.figures import (
     band_handles,
-    figure_height_mm,
     legend_below,
     mark_quick,
     outcome_note,
@@ -29,6 +28,7 @@ from followon.plotting.figures import (
     plot_hazard_ratios,
     result_keys,
 )
+from followon.plotting.folder import figure_height_mm
 from followon.plotting.keys import (
     CLIMATOLOGY,
     COMBINED,

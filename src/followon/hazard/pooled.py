@@ -172,7 +172,7 @@ class PooledHazard(PiecewiseHazard):
     ...             ("plenary_meeting", "politburo_meeting", "party_congress", "summit")]
     >>> table = fo.build_exposure(fo.load_events(), fo.Outcome("any", "missile_launch"),
     ...                           start="2012-01-01", as_of="2024-07-02", covariates=triggers)
-    >>> model = fo.hazard.pooled.PooledHazard(instance_effects=True).fit(
+    >>> model = fo.PooledHazard(instance_effects=True).fit(
     ...     table, random_seed=1, progressbar=False)  # doctest: +SKIP
     >>> model.instance_effects_.sort_values("p_gt_0").tail(3)  # doctest: +SKIP
     """

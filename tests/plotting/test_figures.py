@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import matplotlib as mpl
@@ -99,14 +100,45 @@ def test_same_input_same_pdf_bytes(result: fo.ScenarioResult, tmp_path: Path, fi
     assert b"/Type /Font" in first and b"Type3" not in first  # TrueType (fonttype 42)
 
 
-def test_figures_drawn_in_two_processes_are_the_files_drawn_in_one(
-    result: fo.ScenarioResult, tmp_path: Path
-) -> None:
-    one = save_figures(result, tmp_path / "one", jobs=1)
-    two = save_figures(result, tmp_path / "two", jobs=2)
-    assert [p.name for p in one] == [p.name for p in two]
+def test_figures_drawn_in_two_processes_are_the_files_drawn_in_one(tmp_path: Path) -> None:
+    """In a fresh interpreter (no JAX, which must not be forked): same files from 1 and 2."""
+    import subprocess
+    import sys
+
+    scenario = write(tmp_path, GOOD)
+    code = f"""
+import followon as fo, followon._lazy as lazy
+from followon.plotting import folder
+result = fo.run_scenario(fo.load_scenario({str(scenario)!r}))
+print(folder.figure_jobs(), lazy.jax_loaded())
+folder.save_figures(result, {str(tmp_path / "one")!r}, jobs=1)
+folder.save_figures(result, {str(tmp_path / "two")!r}, jobs=2)
+"""
+    env = {**os.environ, "MPLBACKEND": "Agg", "FOLLOWON_FIGURE_JOBS": "2"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["2", "False"]  # two workers did draw
+    one = sorted((tmp_path / "one").iterdir())
+    two = sorted((tmp_path / "two").iterdir())
+    assert [p.name for p in one] == [p.name for p in two] and len(one) == 2 * 9
     for a, b in zip(one, two, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_no_figure_workers_once_jax_is_loaded(
+    result: fo.ScenarioResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forked with JAX loaded")
+
+    monkeypatch.setattr("followon._lazy.jax_loaded", lambda: True)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    paths = save_figures(result, tmp_path, jobs=2)
+    assert len(paths) == 2 * 9
 
 
 def test_figure_jobs_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

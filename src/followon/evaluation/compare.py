@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
-from scipy.special import gammaln, logsumexp
+from scipy.special import gammaln
+from scipy.special import logsumexp as _scipy_logsumexp
 
+from followon._lazy import lazy_placeholders_hidden
 from followon.hazard.probability import weighted_quantile
 
 __all__ = [
@@ -36,6 +38,17 @@ WEIGHT_METHODS = ("stacking", "pseudo-bma+")
 
 BOOTSTRAP_DRAWS = 200
 """Bayesian-bootstrap replicates behind the weights' intervals (and pseudo-BMA+)."""
+
+
+def logsumexp(a: Any, **kwargs: Any) -> Any:
+    """SciPy's ``logsumexp`` with ArviZ's lazy ``jax`` placeholder hidden while it runs.
+
+    SciPy asks ``sys.modules`` whether its argument is a JAX array, and the placeholder answers
+    by importing JAX (≈ 1 s, ≈ 120 MB; found in a run's leave-future-out block scores). See
+    :func:`followon._lazy.lazy_placeholders_hidden`.
+    """
+    with lazy_placeholders_hidden():
+        return _scipy_logsumexp(a, **kwargs)
 
 
 def stacking_weights(lpd: np.ndarray, obs_weights: np.ndarray | None = None) -> np.ndarray:

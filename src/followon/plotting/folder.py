@@ -24,7 +24,7 @@ from followon.plotting.figures import (
     plot_hazard_ratios,
 )
 
-__all__ = ["FIGURE_JOBS_ENV", "figure_height_mm", "figure_jobs", "save_figures"]
+__all__ = ["FIGURE_JOBS_ENV", "figure_height_mm", "figure_jobs", "fork_safe", "save_figures"]
 
 
 def save_figures(result: Any, folder: str | Path, *, jobs: int | None = None) -> list[Path]:
@@ -43,11 +43,13 @@ def save_figures(result: Any, folder: str | Path, *, jobs: int | None = None) ->
 
     ``jobs``: processes that draw the figures (default :func:`figure_jobs`). The figures are
     independent, so with more than one they are shared out among forked workers; the files
-    are the same as drawn one after another.
+    are the same as drawn one after another. Where forking is unsafe (:func:`fork_safe`) they
+    are drawn in this process whatever ``jobs`` says.
     """
     planned = _figure_tasks(result, Path(folder))
     costs, tasks = [c for c, _ in planned], [t for _, t in planned]
-    workers = figure_jobs() if jobs is None else max(1, int(jobs))
+    asked = figure_jobs() if jobs is None else max(1, int(jobs))
+    workers = asked if fork_safe() else 1
     if workers == 1 or len(tasks) < 2:
         return [p for task in tasks for p in task()]
     import multiprocessing
@@ -95,10 +97,8 @@ def figure_jobs() -> int:
     OutputError
         ``$FOLLOWON_FIGURE_JOBS`` is not a whole number ≥ 1.
     """
-    import multiprocessing
     import os
 
-    from followon._lazy import jax_loaded
     from followon.errors import OutputError
 
     value = os.environ.get(FIGURE_JOBS_ENV, "").strip()
@@ -107,9 +107,18 @@ def figure_jobs() -> int:
             f"{FIGURE_JOBS_ENV}={value!r}: give the number of processes that draw the figures, "
             "a whole number ≥ 1 (1: one after another), or unset it."
         )
-    if "fork" not in multiprocessing.get_all_start_methods() or jax_loaded():
+    if not fork_safe():
         return 1
     return int(value) if value else min(2, os.cpu_count() or 1)
+
+
+def fork_safe() -> bool:
+    """Whether this process may fork figure workers: ``fork`` exists and JAX is not loaded."""
+    import multiprocessing
+
+    from followon._lazy import jax_loaded
+
+    return "fork" in multiprocessing.get_all_start_methods() and not jax_loaded()
 
 
 def _run_task(index: int) -> list[Path]:

@@ -68,7 +68,7 @@ def save_figures(result: Any, folder: str | Path, *, jobs: int | None = None) ->
             # Python warns on any fork of a process with threads. The threads here are
             # OpenBLAS's workers and pyarrow's jemalloc background thread, which both hand
             # their locks over at a fork (pthread_atfork); JAX, which does not, rules fork
-            # out in figure_jobs.
+            # out (fork_safe).
             warnings.filterwarnings(
                 "ignore", "This process .* is multi-threaded", DeprecationWarning
             )

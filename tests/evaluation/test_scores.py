@@ -218,6 +218,42 @@ def test_calibrated_coverage_is_the_binomial_chance_of_the_interval() -> None:
     assert again == got
 
 
+def _correct_bayes_coverage(n: int, sd: float, reps: int, rng: np.random.Generator) -> float:
+    """Mean coverage90 of a forecaster whose posterior is exactly right, over ``reps`` records.
+
+    Per case the posterior of the log cumulative hazard is N(m, sd²) and the truth is drawn from
+    that very posterior, so E[y | forecast] = p_mean exactly and the 90% interval of P contains
+    the true P 90% of the time.
+    """
+    from scipy.stats import norm
+
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    weights = weights / weights.sum()
+    z05, z95 = norm.ppf([0.05, 0.95])
+
+    def prob(log_h: np.ndarray) -> np.ndarray:
+        return -np.expm1(-np.exp(log_h))
+
+    cover = []
+    for _ in range(reps):
+        m = rng.uniform(np.log(0.1), np.log(4.5), n)  # p_mean from about 0.1 to 0.98
+        y = (rng.random(n) < prob(m + sd * rng.standard_normal(n))).astype(float)
+        p_mean = prob(m[:, None] + sd * nodes[None, :]) @ weights
+        cover.append(interval_coverage(prob(m + sd * z05), prob(m + sd * z95), y, p_mean=p_mean))
+    return float(np.mean(cover))
+
+
+def test_coverage90_of_a_correct_model_is_not_nominal() -> None:
+    # coverage90 compares each 90% interval with a PAV estimate, not with the truth: for a
+    # forecaster that is exactly right it is not 0.9 but depends on the number of forecasts and
+    # the intervals' width, and tends to 1 as the record grows (PAV's frequency tends to
+    # p_mean, which every interval contains). docs/backtest.md cites this.
+    rng = np.random.default_rng(SEED)
+    assert _correct_bayes_coverage(100, 0.25, 40, rng) < 0.7  # narrow intervals, short record
+    assert _correct_bayes_coverage(5000, 0.5, 10, rng) > 0.97  # a long record
+    assert 0.85 < _correct_bayes_coverage(287, 0.6, 40, rng) < 0.97  # the DPRK backtest's size
+
+
 def test_calibrated_coverage_bad_input() -> None:
     with pytest.raises(EvaluationError, match=r"^n_boot must be a whole number ≥ 1, not 0\.$"):
         calibrated_coverage([0.1], [0.9], [0.5], n_boot=0)

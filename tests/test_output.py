@@ -231,6 +231,22 @@ def test_run_checks_every_file_and_folder_before_fitting(
     assert fits == []
 
 
+def test_run_refuses_a_bad_figure_jobs_value_before_fitting(
+    tmp_path: Path,
+    fits: list[str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FOLLOWON_FIGURE_JOBS", "two")
+    out = tmp_path / "results"
+    assert main(["run", str(_scenario(tmp_path, "good")), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "followon: error: FOLLOWON_FIGURE_JOBS='two': give the number of processes that draw "
+        "the figures, a whole number ≥ 1 (1: one after another), or unset it.\n"
+    )
+    assert fits == [] and not out.exists()
+
+
 def test_run_keeps_completed_results_and_says_which_failed(
     tmp_path: Path, fits: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -245,6 +245,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             check_output_folder(target, force=args.force)
         except OutputError as exc:
             raise OutputError(f"{path}: {exc}" if several else str(exc)) from None
+    from followon.plotting.folder import figure_jobs
+
+    figure_jobs()  # a bad $FOLLOWON_FIGURE_JOBS is refused now, not after the fits
     if several:  # a data, trigger or comparison problem in any file stops all before fitting
         for s in scenarios:
             check_scenario(s, quick=args.quick)

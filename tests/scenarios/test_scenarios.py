@@ -513,3 +513,46 @@ def test_psis_loo_comparison(tmp_path: Path) -> None:
 
 def test_bundled_scenarios_are_the_shipped_files() -> None:
     assert sorted(fo.bundled_scenarios()) == sorted(p.stem for p in SHIPPED)
+
+
+def _answer_of(weights: list[float], d_elpd: list[float], dse: list[float]) -> str:
+    """The report's answer lines for three hypotheses with these comparison figures."""
+    from types import SimpleNamespace
+
+    from followon.reports.scenario import _answer
+
+    names = ["a", "b", "c"]
+    forecast = pd.DataFrame(
+        [
+            {"outcome": "launch", "hypothesis": h, "what_if": "", "horizon_days": hz,
+             "status": "forecast", "p_mean": p, "p_low": p - 0.05, "p_high": p + 0.05}
+            for h, p30 in zip([*names, "combined"], [0.5, 0.6, 0.7, 0.5], strict=True)
+            for hz, p in ((30, p30), (60, p30 + 0.2))
+        ]
+    )  # fmt: skip
+    comparison = pd.DataFrame(
+        {"outcome": "launch", "hypothesis": names, "weight": weights, "d_elpd": d_elpd,
+         "dse": dse, "weight_low": 0.0, "weight_high": 1.0, "weights": "stacking"}
+    )  # fmt: skip
+    return "\n".join(_answer(SimpleNamespace(forecast=forecast, comparison=comparison)))
+
+
+def test_answer_cautions_when_the_weights_pick_one_of_hypotheses_not_told_apart() -> None:
+    text = _answer_of([1.0, 0.0, 0.0], [0.0, 1.3, 9.0], [0.0, 2.0, 1.0])
+    assert text.startswith(
+        "**Answer (launch).** 50% (45%–55%) within 30 days; 70% (65%–75%) within 60 days — the "
+        "combined forecast: the compared hypotheses mixed by their stacking weights (a 1.00 "
+        "(0.00–1.00), b 0.00 (0.00–1.00), c 0.00 (0.00–1.00); 90% bootstrap intervals). Wide "
+        "weight intervals mean the comparison cannot choose.\n"
+    )
+    # c is clearly worse (9.0 ± 1.0), so only b is in the caution and its range
+    assert (
+        "**Caution (launch).** The weights give a 1.00, but the comparison cannot tell it from b "
+        "(elpd differences under 4 or within 2 standard errors): this answer is one hypothesis' "
+        "forecast, and its interval leaves out the doubt about which hypothesis is right. Those "
+        "hypotheses forecast 50%–60% within 30 days; 70%–80% within 60 days (posterior means). "
+        "`compare: {weights: pseudo-bma+}` mixes them by weights averaged over that doubt."
+    ) in text
+    # no caution when the weights are spread, or when every other hypothesis is clearly worse
+    assert "Caution" not in _answer_of([0.9, 0.1, 0.0], [0.0, 1.3, 9.0], [0.0, 2.0, 1.0])
+    assert "Caution" not in _answer_of([1.0, 0.0, 0.0], [0.0, 5.0, 9.0], [0.0, 2.0, 1.0])

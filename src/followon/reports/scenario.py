@@ -81,6 +81,10 @@ def _pct(x: float) -> str:
     return "—" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
 
 
+TOP_WEIGHT = 0.95
+"""A weight at or above this makes the combined answer, in effect, one hypothesis' forecast."""
+
+
 def _verdict(d_elpd: float, dse: float) -> str:
     """Words for an elpd difference: small (< 4) or within 2 se is not a difference."""
     if math.isnan(dse) or d_elpd < 4 or d_elpd < 2 * dse:
@@ -188,11 +192,52 @@ def _answer(result: ScenarioResult) -> list[str]:
         lines.append(
             f"**Answer ({outcome}).** {'; '.join(parts)} — the combined forecast: the compared "
             f"hypotheses mixed by their {weighting} weights ({weights}; 90% bootstrap "
-            "intervals). Wide weight intervals mean the comparison cannot choose; the "
-            "mixture then carries that doubt."
+            "intervals). Wide weight intervals mean the comparison cannot choose."
         )
         lines.append("")
+        lines.extend(_one_hypothesis_caution(result, str(outcome), comp))
     return lines
+
+
+def _one_hypothesis_caution(result: ScenarioResult, outcome: str, comp: pd.DataFrame) -> list[str]:
+    """Return a caution when the weights pick one hypothesis the comparison cannot tell apart.
+
+    Weights of 1.00 / 0.00 between hypotheses whose elpd differ by less than the report's
+    threshold (:func:`_verdict`) make the answer one hypothesis' forecast, with an interval
+    that leaves out the doubt about which hypothesis is right: say so, and give the range of
+    the forecasts the comparison could not choose between.
+    """
+    if comp.empty or comp["weight"].max() < TOP_WEIGHT:
+        return []
+    top = comp.sort_values("weight").iloc[-1]
+    close = [
+        str(r["hypothesis"])
+        for r in comp.to_dict("records")
+        if r["hypothesis"] != top["hypothesis"]
+        and _verdict(float(r["d_elpd"]), float(r["dse"])) == "not distinguishable"
+    ]
+    if not close:
+        return []
+    f = result.forecast
+    rows = f[
+        (f["outcome"] == outcome)
+        & (f["what_if"] == "")
+        & f["hypothesis"].isin([top["hypothesis"], *close])
+        & (f["status"] != "observed")
+    ]
+    spread = "; ".join(
+        f"{_pct(g['p_mean'].min())}–{_pct(g['p_mean'].max())} within {h} days"
+        for h, g in rows.groupby("horizon_days")
+    )
+    return [
+        f"**Caution ({outcome}).** The weights give {top['hypothesis']} {top['weight']:.2f}, "
+        f"but the comparison cannot tell it from {', '.join(close)} (elpd differences under 4 "
+        "or within 2 standard errors): this answer is one hypothesis' forecast, and its "
+        "interval leaves out the doubt about which hypothesis is right. Those hypotheses "
+        f"forecast {spread} (posterior means). `compare: {{weights: pseudo-bma+}}` mixes them "
+        "by weights averaged over that doubt.",
+        "",
+    ]
 
 
 def _background(result: ScenarioResult) -> list[str]:

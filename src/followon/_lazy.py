@@ -8,6 +8,7 @@ A package ``__init__`` lists which module gives which names and hands the list t
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,9 @@ def lazy_names(
 
     def __getattr__(name: str) -> Any:
         if name not in where:
+            # a subpackage (``fo.evaluation.skill_table`` right after ``import followon``)
+            if not name.startswith("_") and importlib.util.find_spec(f"{package}.{name}"):
+                return importlib.import_module(f"{package}.{name}")
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(where[name]), name)
         namespace[name] = value

@@ -35,7 +35,7 @@ def test_forecast_plot(result: fo.ScenarioResult) -> None:
     assert labels == [
         "steady",
         "politburo",
-        "combined (stacked)",
+        "combined",
         "base rate (events ÷ days at risk)",
         "50% credible interval",
         "90% credible interval",
@@ -255,7 +255,7 @@ def test_forecast_plot_draws_what_if_lines_that_differ(result: fo.ScenarioResult
     fig, (a1, a2) = plt.subplots(1, 2)
     fo.plot_forecast(_with_distinct_what_if(result), ax=a1)
     labels = [t.get_text() for t in a1.get_legend().get_texts()]
-    assert labels[:4] == ["steady", "politburo", "politburo · drills", "combined (stacked)"]
+    assert labels[:4] == ["steady", "politburo", "politburo · drills", "combined"]
     (line,) = [ln for ln in a1.get_lines() if ln.get_label() == "politburo · drills"]
     assert line.get_color() == OKABE_ITO[1] and line.get_linestyle() == ":"
     assert line.get_marker() not in ("o", "s", "None")
@@ -670,13 +670,13 @@ def test_at_a_glance_and_combined(result: fo.ScenarioResult) -> None:
     texts = [t.get_text() for t in a1.texts]
     assert "within 30 days" in texts and "within 60 days" in texts
     assert [t.get_text() for t in a1.get_yticklabels()][:3] == [
-        "combined (stacked)",
+        "combined",
         "steady",
         "politburo",
     ]
     fo.plot_combined(result, ax=a2)
     legend = [t.get_text() for t in a2.get_legend().get_texts()]
-    assert legend[0].startswith("steady: weight ") and "combined (stacked)" in legend
+    assert legend[0].startswith("steady: weight ") and "combined" in legend
     no_mix = dataclasses.replace(result, curves=result.curves.query("hypothesis != 'combined'"))
     with pytest.raises(fo.ModelError, match=r"no combined forecast for 'any_missile'"):
         fo.plot_combined(no_mix, ax=a2)

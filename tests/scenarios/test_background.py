@@ -134,6 +134,29 @@ def test_a_background_a_model_cannot_take_is_refused(
     assert str(err.value).startswith(f"{path}: {message}")
 
 
+def test_the_background_triggers_count_towards_a_pooled_model(tmp_path: Path) -> None:
+    pooled = "  - {id: pooled, model: pooled, triggers: [{type: plenary_meeting}]}\n"
+    text = HEAD + SHARED.split("hypotheses:")[0] + "hypotheses:\n  - id: steady\n" + pooled
+    scenario = fo.load_scenario(write(tmp_path, text))
+    merged = scenario.hypotheses[1].with_background(scenario.background)
+    assert [t.type for t in merged.triggers] == ["politburo_meeting", "plenary_meeting"]
+    # without the background's trigger (or with background: false) one entry is too few
+    for alone in (
+        HEAD + "hypotheses:\n  - id: steady\n" + pooled,
+        text.replace("model: pooled,", "model: pooled, background: false,"),
+    ):
+        with pytest.raises(ScenarioError, match=r"hypotheses\[1\]: the pooled model pools"):
+            fo.load_scenario(write(tmp_path, alone))
+    # a background entry of the same type is replaced, and the merged hypothesis has one
+    same = text.replace("{type: plenary_meeting}", "{type: politburo_meeting}")
+    with pytest.raises(
+        ScenarioError,
+        match=r"hypotheses\[1\] 'pooled' \(model pooled\): with the scenario's background: "
+        r"the pooled model pools",
+    ):
+        fo.load_scenario(write(tmp_path, same))
+
+
 def test_unknown_background_key(tmp_path: Path) -> None:
     path = write(tmp_path, HEAD + "background: {trend: 3}\nhypotheses:\n  - id: steady\n")
     with pytest.raises(

@@ -28,14 +28,32 @@ BAD = {
         "'WPK-CC8-PB6'?).",
     ),
     "missing-data-file": (
-        GOOD.replace("{catalog: dprk, start: 2014-01-01}", "{file: gone.csv, start: 2014-01-01}"),
+        GOOD.replace(
+            "{catalog: dprk, start: 2014-01-01}",
+            "{file: gone.csv, start: 2014-01-01, observed_until: 2022-01-19}",
+        ),
         "data.file: {folder}/gone.csv does not exist; give a CSV or Parquet event file (a "
         "relative path is read from the scenario's folder).",
     ),
     "data-file-is-a-folder": (
-        GOOD.replace("{catalog: dprk, start: 2014-01-01}", "{file: ., start: 2014-01-01}"),
+        GOOD.replace(
+            "{catalog: dprk, start: 2014-01-01}",
+            "{file: ., start: 2014-01-01, observed_until: 2022-01-19}",
+        ),
         "data.file: {folder} is a folder; give a CSV or Parquet event file (a relative path is "
         "read from the scenario's folder).",
+    ),
+    "data-file-without-observed-until": (
+        GOOD.replace("{catalog: dprk, start: 2014-01-01}", "{file: gone.csv, start: 2014-01-01}"),
+        "data: a data file needs observed_until: the last day its events are complete for "
+        "(e.g. observed_until: 2025-12-31); later days are not fitted.",
+    ),
+    "exact-with-a-trend": (
+        GOOD.replace("    sampler: exact\n", "    sampler: exact\n    trend_df: 2\n"),
+        "outcome 'any_missile', hypothesis 'politburo' (model piecewise): sampler='exact' needs "
+        "no covariates or only disjoint 0/1 indicators (each day in at most one of "
+        "politburo_meeting[0-30], politburo_meeting[31-60], politburo_meeting[uncatalogued], "
+        "trend[1], trend[2]); use an MCMC sampler for this design.",
     ),
     "live-after-observed-until": (
         GOOD.replace("as_of: 2022-01-20", "as_of: 2026-05-01"),
@@ -146,7 +164,10 @@ def test_data_file_errors_name_the_scenario_first(
     (tmp_path / "events.csv").write_text("when,what\n2020-01-01,x\n", encoding="utf-8")
     path = write(
         tmp_path,
-        GOOD.replace("{catalog: dprk, start: 2014-01-01}", "{file: events.csv, start: 2014-01-01}"),
+        GOOD.replace(
+            "{catalog: dprk, start: 2014-01-01}",
+            "{file: events.csv, start: 2014-01-01, observed_until: 2022-01-19}",
+        ),
     )
     assert main(["scenario", "validate", str(path)]) == 2
     err = capsys.readouterr().err

@@ -180,8 +180,13 @@ class PiecewiseHazard(HazardModel):
             raise ModelError("baseline_mean must be > 0.")
 
     def validate(self, table: ExposureTable) -> None:
-        """Refuse ``beta_priors`` for covariates the table does not have."""
+        """Refuse ``beta_priors`` the table cannot take, and a design ``sampler='exact'`` cannot.
+
+        Checked here so that ``followon scenario validate`` refuses it, not the fit.
+        """
         names = table.covariate_names
+        if self.sampler == "exact" and names:
+            _check_exact_design(table.data[list(names)].to_numpy(dtype=float), names)
         for key, value in (self.beta_priors or {}).items():
             if key not in names:
                 raise ModelError(
@@ -564,6 +569,15 @@ def _prior_draws(
     }
 
 
+def _check_exact_design(X: np.ndarray, names: Sequence[str]) -> None:
+    """Refuse a design the exact conjugate draw cannot take: not disjoint 0/1 indicators."""
+    if X.shape[1] and (not np.isin(X, (0.0, 1.0)).all() or (X.sum(axis=1) > 1).any()):
+        raise ModelError(
+            "sampler='exact' needs no covariates or only disjoint 0/1 indicators (each day "
+            f"in at most one of {', '.join(names)}); use an MCMC sampler for this design."
+        )
+
+
 def _exact(
     X: np.ndarray,
     y: np.ndarray,
@@ -577,13 +591,7 @@ def _exact(
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[float]]]:
     """Draw cell rates from their Gamma posteriors; also return the posteriors' parameters."""
     k = X.shape[1]
-    if k:
-        binary = np.isin(X, (0.0, 1.0)).all()
-        if not binary or (X.sum(axis=1) > 1).any():
-            raise ModelError(
-                "sampler='exact' needs no covariates or only disjoint 0/1 indicators (each day "
-                f"in at most one of {', '.join(names)}); use an MCMC sampler for this design."
-            )
+    _check_exact_design(X, names)
     cell = X.argmax(axis=1) + 1 if k else np.zeros(len(y), dtype=int)
     cell[X.sum(axis=1) == 0] = 0
     d = np.bincount(cell, weights=y, minlength=k + 1)

@@ -150,7 +150,7 @@ def _words(name: str, labels: Mapping[str, str]) -> str:
 
 def label_map(labels: Mapping[str, str] | None = None) -> dict[str, str]:
     """Return a copy of user labels (id → text), ``combined``/``climatology`` filled in."""
-    out = {COMBINED: "combined (stacked)", CLIMATOLOGY: "base rate"}
+    out = {COMBINED: "combined", CLIMATOLOGY: "base rate"}
     out.update(labels or {})
     return out
 

@@ -134,7 +134,7 @@ def plot_combined(
     styles: Mapping[str, Any] | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Axes:
-    """Draw the combined (stacked) forecast, its 50%/90% bands, its members as thin lines.
+    """Draw the combined forecast, its 50%/90% bands, its members as thin lines.
 
     Each member is labelled with its weight and the weight's 90% bootstrap interval, so a
     reader sees how much of the answer each hypothesis carries; what happened is written on

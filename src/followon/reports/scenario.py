@@ -317,7 +317,8 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             + (f", blocks starting {best['blocks']!s}" if best["blocks"] else "")
             + "): "
             f"*{best['hypothesis']}* predicts held-out data best (elpd {best['elpd']:.1f}"
-            f" ± {best['se']:.1f}, stacking weight {best['weight']:.2f})."
+            f" ± {best['se']:.1f}, {best.get('weights') or 'stacking'} weight "
+            f"{best['weight']:.2f})."
         )
         for r in comp.iloc[1:].to_dict("records"):
             if _missing(r["elpd"]):

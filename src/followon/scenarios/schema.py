@@ -101,6 +101,13 @@ class DataSpec(_Strict):
     def _one_source(self) -> DataSpec:
         if (self.catalog is None) == (self.file is None):
             raise ValueError("give exactly one of catalog (dprk) or file (a CSV/Parquet path)")
+        if self.file is not None and self.observed_until is None:
+            # the catalog knows through when each type is observed; a file does not say, and
+            # its days after the last one observed would be fitted as quiet days
+            raise ValueError(
+                "a data file needs observed_until: the last day its events are complete for "
+                "(e.g. observed_until: 2025-12-31); later days are not fitted"
+            )
         return self
 
 
@@ -325,7 +332,7 @@ class HypothesisSpec(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _fits_the_model(self) -> HypothesisSpec:
+    def _fits_the_model(self, info: ValidationInfo) -> HypothesisSpec:
         model_cls = MODELS[self.model]
         samplers = model_cls.samplers
         if self.sampler not in samplers:
@@ -352,7 +359,10 @@ class HypothesisSpec(_Strict):
                 "decay); remove self_excitation from this hypothesis"
             )
         need = model_cls.min_trigger_windows
-        if need >= 2 and len(self.triggers) < need:
+        # the scenario's background may bring triggers; the merged hypothesis is checked again
+        # (with_background), so here they count as the loader saw them
+        shared = (info.context or {}).get("background_triggers", 0) if self.background else 0
+        if need >= 2 and len(self.triggers) + shared < need:
             raise ValueError(
                 f"the {self.model} model pools the window effects of several trigger types; give "
                 f"at least {_NUMBER_WORDS.get(need, str(need))} triggers entries (e.g. "
@@ -745,7 +755,13 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(content, dict):
         raise ScenarioError(f"{path}: a scenario is a YAML mapping of keys (name, question, ...).")
     try:
-        scenario = Scenario.model_validate(content, context={"event_types": event_types()})
+        background = content.get("background")
+        shared = background.get("triggers") if isinstance(background, dict) else None
+        context = {
+            "event_types": event_types(),
+            "background_triggers": len(shared) if isinstance(shared, list) else 0,
+        }
+        scenario = Scenario.model_validate(content, context=context)
     except ValidationError as exc:
         errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         first = errors[0]  # a misspelled key explains the "missing" error of the right one

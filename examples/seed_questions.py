@@ -2,7 +2,7 @@
 
 Run: python examples/seed_questions.py [--full]
 
-For every file in scenarios/: load it, run it (quick: 2 chains × 500 draws unless --full),
+For every file in scenarios/: load it, run it (quick: 2 chains × 1 000 draws unless --full),
 print the 60-day probabilities per hypothesis and the comparison's verdict, and save each
 outcome's probability-by-horizon figure (PDF, single column) to results/examples/.
 """

@@ -182,3 +182,36 @@ def test_background_is_in_the_report(tmp_path: Path) -> None:
         "politburo_meeting[uncatalogued]",  # data from 2014, Politburo meetings from 2021
     ]
     assert result.models[("any_missile", "plain")].table_.covariate_names == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "background: [trend_df]\nhypotheses:\n  - id: steady\n",
+            "background: expected a mapping of keys (triggers, spans, self_excitation, season, "
+            "eras, trend_df), e.g. {key: value}; not ['trend_df'].",
+        ),
+        (
+            "background: {self_excitation: 14}\nhypotheses:\n  - id: steady\n",
+            "background.self_excitation: expected a mapping of keys (decay_days, cut_days, "
+            "recent_days), e.g. {key: value}; not 14.",
+        ),
+        (
+            "background: {triggers: {type: plenary_meeting}}\nhypotheses:\n  - id: steady\n",
+            "background.triggers: expected a list, e.g. [a, b] or one `- item` per line; not "
+            "{'type': 'plenary_meeting'}.",
+        ),
+        (
+            "hypotheses:\n  - {id: steady, background: no_thanks}\n",
+            "hypotheses[0].background: expected true or false; not no_thanks.",
+        ),
+    ],
+)
+def test_a_background_of_the_wrong_shape_says_what_is_expected(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, HEAD + text)
+    with pytest.raises(ScenarioError) as err:
+        fo.load_scenario(path)
+    assert str(err.value) == f"{path}: {message}"

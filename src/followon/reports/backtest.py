@@ -114,8 +114,8 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
         "origins, because origins a few weeks apart share most of their windows; every "
         "hypothesis is scored on the same resamples, so an interval that excludes 0 beats "
         "climatology beyond origin-to-origin noise. Intervals of two hypotheses that overlap "
-        "do not make them equal, and 11 years of one country's launches are few independent "
-        "blocks: read the intervals as honest widths, not as tests.",
+        "do not make them equal, and one country's record holds few independent blocks: "
+        "read the intervals as honest widths, not as tests.",
         "",
     ]
     for (outcome, horizon), g in sc.groupby(["outcome", "horizon_days"], sort=False):
@@ -128,7 +128,8 @@ def render_backtest_report(result: BacktestResult, figures: list[str] | None = N
             f"frequency {_num(best['base_rate'], 2)}. Lowest Brier: **{best['hypothesis']}** "
             f"({_num(best['brier'])}).",
             "",
-            f"Skill intervals: blocks of {_num(best.get('block_length'), 0)} origins.",
+            f"Skill intervals: blocks of {_num(best.get('block_length'), 0)} "
+            + ("origin." if best.get("block_length") == 1 else "origins."),
             "",
             "| hypothesis | Brier | log score | Brier skill (90%) | log skill (90%) "
             "| reliability | resolution | coverage90 |",

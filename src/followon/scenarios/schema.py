@@ -715,6 +715,17 @@ def _explain(error: Any) -> str:
         return f"{path}: unknown key '{clip(key)}'{near}; allowed: {', '.join(allowed)}"
     if kind == "missing":
         return f"{path}: missing; this key is required"
+    given = f"not {clip(error.get('input'))}"
+    if kind in ("model_type", "dict_type"):
+        inner = _model_at((*loc, "key"))
+        fields = inner.model_fields if inner is not None else {}
+        keys = [f for f in fields if f not in ("source_path", "source_sha256")]
+        listed = f" ({', '.join(keys)})" if keys else ""
+        return f"{path}: expected a mapping of keys{listed}, e.g. {{key: value}}; {given}"
+    if kind == "list_type":
+        return f"{path}: expected a list, e.g. [a, b] or one `- item` per line; {given}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{path}: expected true or false; {given}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         value = clip(error.get("input"))

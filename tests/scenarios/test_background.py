@@ -215,3 +215,33 @@ def test_a_background_of_the_wrong_shape_says_what_is_expected(
     with pytest.raises(ScenarioError) as err:
         fo.load_scenario(path)
     assert str(err.value) == f"{path}: {message}"
+
+
+def test_bayes_factors_test_a_hypothesis_against_the_largest_one_nested_in_it(
+    plans: tuple,
+) -> None:
+    import dataclasses
+
+    from followon.scenarios.runner import nested_null
+
+    _, shared, _ = plans
+    tables = {h: t for (_, h), t in shared.tables.items()}
+    fitted = {h: fo.PiecewiseHazard() for h in tables}
+    for h, m in fitted.items():
+        m.method_ = "exact" if h == "plain" else "laplace-is"
+    plenum = tables["plenum"].covariate_names
+    added = [c for c in plenum if c not in tables["steady"].covariate_names]
+    assert added and all(c.startswith("plenary_meeting") for c in added)
+    # plenum = background (here named steady) + its windows: tested on the windows alone
+    assert nested_null("plenum", fitted, tables) == ("steady", added)
+    # the background-only hypothesis against the one without covariates: every coefficient
+    assert nested_null("steady", fitted, tables) == ("plain", None)
+    assert nested_null("plain", fitted, tables) == (None, None)
+    # a covariate of the same name but other values (a trend of other df, say) is not nested
+    other = tables["steady"].data.copy()
+    other[tables["steady"].covariate_names[0]] += 1.0
+    changed = {**tables, "steady": dataclasses.replace(tables["steady"], data=other)}
+    assert nested_null("plenum", fitted, changed) == ("plain", None)
+    # an exact fit is tested only against a hypothesis without covariates
+    fitted["plenum"].method_ = "exact"
+    assert nested_null("plenum", fitted, tables) == ("plain", None)

@@ -556,3 +556,30 @@ def test_answer_cautions_when_the_weights_pick_one_of_hypotheses_not_told_apart(
     # no caution when the weights are spread, or when every other hypothesis is clearly worse
     assert "Caution" not in _answer_of([0.9, 0.1, 0.0], [0.0, 1.3, 9.0], [0.0, 2.0, 1.0])
     assert "Caution" not in _answer_of([1.0, 0.0, 0.0], [0.0, 5.0, 9.0], [0.0, 2.0, 1.0])
+
+
+def test_savage_dickey_of_some_coefficients_is_their_marginal_ratio() -> None:
+    from types import SimpleNamespace
+
+    from scipy.stats import multivariate_normal, norm
+
+    from followon.evaluation.bayes_factors import savage_dickey
+
+    rng = np.random.default_rng(11)
+    cov = np.array([[0.09, 0.05], [0.05, 0.16]])
+    draws = rng.multivariate_normal([0.8, -0.2], cov, size=200_000)
+    model = SimpleNamespace(
+        table_=SimpleNamespace(covariate_names=["a", "b"]),
+        method_="numpyro",
+        idata_={"posterior": {"beta": SimpleNamespace(values=draws.reshape(2, -1, 2))}},
+        prior_={"beta_mean": np.array([0.0, 0.1]), "beta_sd": np.array([1.0, 2.0])},
+    )
+    # the coefficient b alone: its prior and posterior marginals at 0
+    expected_b = norm(0.1, 2.0).pdf(0) / norm(-0.2, 0.4).pdf(0)
+    assert savage_dickey(model, ["b"]) == pytest.approx(expected_b, rel=0.01)
+    both = multivariate_normal([0.0, 0.1], np.diag([1.0, 4.0])).pdf([0, 0])
+    joint = both / multivariate_normal([0.8, -0.2], cov).pdf([0, 0])
+    assert savage_dickey(model) == pytest.approx(joint, rel=0.02)
+    assert savage_dickey(model, ["a", "b"]) == savage_dickey(model)
+    with pytest.raises(ValueError, match=r"^no coefficient c; the model has a, b\.$"):
+        savage_dickey(model, ["c"])

@@ -17,6 +17,8 @@ strong, > 150 very strong.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
@@ -53,15 +55,33 @@ def _exact_log_density_at_zero(shape: np.ndarray, rate: np.ndarray) -> float:
     )
 
 
-def savage_dickey(model: PiecewiseHazard) -> float:
-    """BF10 of a fitted model's coefficients (all of them jointly) against β = 0.
+def savage_dickey(model: PiecewiseHazard, names: Sequence[str] | None = None) -> float:
+    """BF10 of a fitted model's coefficients against β = 0: all of them jointly, or ``names``.
 
-    Exact fits: both densities in closed form. MCMC fits: the prior's Normal density, and a
-    Gaussian approximation to the posterior of β (fitted to the draws) at 0.
+    Exact fits: both densities in closed form (all coefficients only). MCMC fits: the prior's
+    Normal density, and a Gaussian approximation to the posterior of β (fitted to the draws)
+    at 0 — for ``names``, both marginal to those coefficients: the Bayes factor of the model
+    against the one without them, the others left free (the priors are independent, so the
+    Savage–Dickey condition holds).
+
+    Raises
+    ------
+    ValueError
+        ``names`` holds a name the model has no coefficient for, or is a part of an exact fit's.
     """
-    k = len(model.table_.covariate_names)
+    all_names = list(model.table_.covariate_names)
+    k = len(all_names)
+    subset = all_names if names is None else list(names)
+    unknown = [n for n in subset if n not in all_names]
+    if unknown or not subset:
+        raise ValueError(
+            f"no coefficient {', '.join(unknown) or '(none given)'}; the model has "
+            f"{', '.join(all_names) or 'none'}."
+        )
     gamma = getattr(model, "posterior_gamma_", None)
     if model.method_ == "exact" and gamma:
+        if len(subset) != k:
+            raise ValueError("an exact fit gives the Bayes factor of all its coefficients only.")
         a = float(model.prior_["baseline_shape"])
         b = float(model.prior_["baseline_rate_param"])
         log_prior = _exact_log_density_at_zero(np.full(k + 1, a), np.full(k + 1, b))
@@ -69,16 +89,20 @@ def savage_dickey(model: PiecewiseHazard) -> float:
         return float(np.exp(log_prior - log_post))
     from scipy.stats import multivariate_normal  # here: scipy.stats takes ≈ 1 s to import
 
-    draws = np.asarray(model.idata_["posterior"]["beta"].values).reshape(-1, k)
-    mu, sd = np.asarray(model.prior_["beta_mean"]), np.asarray(model.prior_["beta_sd"])
-    log_prior = float(multivariate_normal(mean=mu, cov=np.diag(sd**2)).logpdf(np.zeros(k)))
+    idx = [all_names.index(n) for n in subset]
+    draws = np.asarray(model.idata_["posterior"]["beta"].values).reshape(-1, k)[:, idx]
+    mu = np.asarray(model.prior_["beta_mean"])[idx]
+    sd = np.asarray(model.prior_["beta_sd"])[idx]
+    zero = np.zeros(len(idx))
+    log_prior = float(multivariate_normal(mean=mu, cov=np.diag(sd**2)).logpdf(zero))
     cov = np.atleast_2d(np.cov(draws, rowvar=False))
-    log_post = float(multivariate_normal(mean=draws.mean(axis=0), cov=cov).logpdf(np.zeros(k)))
+    log_post = float(multivariate_normal(mean=draws.mean(axis=0), cov=cov).logpdf(zero))
     return float(np.exp(log_prior - log_post))
 
 
 def prior_sensitivity(
     model: PiecewiseHazard,
+    names: Sequence[str] | None = None,
     *,
     scales: tuple[float, ...] = PRIOR_SCALES,
     draws: int = 1000,
@@ -87,6 +111,8 @@ def prior_sensitivity(
     random_seed: int | None = None,
 ) -> pd.DataFrame:
     """Refit ``model`` on its table with wider and narrower priors; BF10 for each.
+
+    ``names``: the coefficients tested (:func:`savage_dickey`; default all).
 
     Returns
     -------
@@ -118,7 +144,7 @@ def prior_sensitivity(
                 progressbar=False,
             )
         )
-        bf = savage_dickey(refit)
+        bf = savage_dickey(refit, names)
         rows.append(
             {
                 "prior_scale": s,

@@ -345,8 +345,9 @@ def render_report(result: ScenarioResult, figures: list[str] | None = None) -> s
             "",
             "## Effect vs no effect: Savage–Dickey Bayes factors",
             "",
-            "BF10 > 1 favours the hypothesis' effects over none; Bayes factors move with the "
-            "prior, so each is shown for prior widths × 0.5, 1 and 2.",
+            "BF10 > 1 favours the hypothesis over the one it extends (vs): the coefficients it "
+            "adds, against 0, the others free (all of them when vs has none). Bayes factors "
+            "move with the prior, so each is shown for prior widths × 0.5, 1 and 2.",
             "",
             "| outcome | hypothesis | vs | prior sd | BF10 | reading |",
             "|---|---|---|---|---|---|",

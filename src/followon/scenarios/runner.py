@@ -137,6 +137,42 @@ class ScenarioResult:
         return scenario_html(self)
 
 
+def nested_null(
+    h_id: str, fitted: dict[str, Any], tables: dict[str, ExposureTable]
+) -> tuple[str | None, list[str] | None]:
+    """Return the hypothesis ``h_id``'s Savage–Dickey null and the coefficients tested.
+
+    The null is the fitted hypothesis with the most covariates whose covariates are all
+    ``h_id``'s own, column for column (so ``h_id`` reduces to it when the rest are 0): the
+    shared background when there is one, so a trigger hypothesis' Bayes factor weighs its
+    windows, not the background's trend. ``names`` is None when the null has no covariates
+    (all coefficients tested). Exact fits are tested against a null without covariates only.
+    ``(None, None)`` when the model has no Savage–Dickey ratio or nothing is nested in it.
+    """
+    model = fitted[h_id]
+    if not type(model).savage_dickey or not tables[h_id].covariate_names:
+        return None, None  # Savage–Dickey needs the model's own β and its prior
+    data = tables[h_id].data
+    mine = set(tables[h_id].covariate_names)
+    best: tuple[int, str] | None = None
+    for g_id, other in fitted.items():
+        theirs = tables[g_id].covariate_names
+        if g_id == h_id or not type(other).savage_dickey or not set(theirs) < mine:
+            continue
+        if model.method_ == "exact" and theirs:
+            continue
+        g_data = tables[g_id].data
+        same = len(g_data) == len(data) and all(
+            np.array_equal(g_data[c].to_numpy(), data[c].to_numpy()) for c in theirs
+        )
+        if same and (best is None or len(theirs) > best[0]):
+            best = (len(theirs), g_id)
+    if best is None:
+        return None, None
+    null = tables[best[1]].covariate_names
+    return best[1], ([c for c in tables[h_id].covariate_names if c not in null] if null else None)
+
+
 def _fit(
     model: Any,
     table: ExposureTable,
@@ -438,29 +474,21 @@ def run_scenario(
             for c in caught:
                 if str(c.message) not in notes:
                     notes.append(str(c.message))
-        null = next(
-            (
-                h.id
-                for h in scenario.hypotheses
-                if get_model(h.model).savage_dickey and not tables[h.id].covariate_names
-            ),
-            None,
-        )
-        if null is not None:
-            for h_id, model in fitted.items():
-                if h_id == null or not type(model).savage_dickey:
-                    continue  # Savage–Dickey needs the model's own β and its prior
-                what = "prior sensitivity refits"
-                with (
-                    bar.refits(o_spec.id, h_id, what, model.method_),
-                    warnings.catch_warnings(),
-                ):
-                    warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
-                    bf = prior_sensitivity(model, **sampling)
-                bf.insert(0, "outcome", o_spec.id)
-                bf.insert(1, "hypothesis", h_id)
-                bf.insert(2, "versus", null)
-                bayes.append(bf)
+        for h_id, model in fitted.items():
+            versus, names = nested_null(h_id, fitted, tables)
+            if versus is None:
+                continue
+            what = "prior sensitivity refits"
+            with (
+                bar.refits(o_spec.id, h_id, what, model.method_),
+                warnings.catch_warnings(),
+            ):
+                warnings.simplefilter("ignore", ConvergenceWarning)  # refits: BF only
+                bf = prior_sensitivity(model, names, **sampling)
+            bf.insert(0, "outcome", o_spec.id)
+            bf.insert(1, "hypothesis", h_id)
+            bf.insert(2, "versus", versus)
+            bayes.append(bf)
         # time-to-first-event models predict no daily counts: they sit out the comparison
         comparable = [h for h in scenario.hypotheses if get_model(h.model).daily_likelihood]
         if scenario.compare.method == "lfo":

@@ -81,3 +81,11 @@ def test_weights_come_with_an_interval_that_is_wide_on_few_blocks(method: str) -
     assert (out["weight_high"] - out["weight_low"]).max() > 0.5  # 4 blocks cannot decide
     with pytest.raises(ValueError, match="weights must be one of stacking, pseudo-bma\\+"):
         model_weights(close, "bma")
+    # one model far behind in every block: its point weight (never exactly 0 by L-BFGS) and the
+    # replicates' (exactly 0 by EM) are the same zero, and the interval holds the point weight
+    far = np.column_stack([[-10.0, -12.0, -9.0], [-30.0, -40.0, -25.0]])
+    out = model_weights(far, method)
+    assert (out["weight_low"] <= out["weight"]).all() and (
+        out["weight"] <= out["weight_high"]
+    ).all()
+    assert out["weight"].iloc[1] < 1e-4

@@ -144,11 +144,13 @@ def model_weights(
         z = n * alpha @ lpd
         boot = np.exp(z - logsumexp(z, axis=1, keepdims=True))
     lo, hi = (1 - ci_prob) / 2, 1 - (1 - ci_prob) / 2
+    # the point weight comes from L-BFGS on a softmax, which never reaches 0 (1e-5, say), the
+    # replicates from EM, which does (1e-54): the same zero, so the interval takes the point in
     return pd.DataFrame(
         {
             "weight": weight,
-            "weight_low": np.quantile(boot, lo, axis=0),
-            "weight_high": np.quantile(boot, hi, axis=0),
+            "weight_low": np.minimum(np.quantile(boot, lo, axis=0), weight),
+            "weight_high": np.maximum(np.quantile(boot, hi, axis=0), weight),
         }
     )
 

@@ -215,8 +215,9 @@ def _figures(result: BacktestResult, folder: Path) -> list[str]:
 
     names = []
     f = result.forecasts
-    # the scenario's hypotheses and climatology (all seven lines would hide each other)
-    drawn = [h.id for h in result.scenario.hypotheses] + ["climatology"]
+    # the scenario's hypotheses, their combined forecast and climatology (the baselines and
+    # maximum-likelihood twins too would hide each other)
+    drawn = [h.id for h in result.scenario.hypotheses] + ["combined", "climatology"]
     drawn = [h for h in drawn if h in set(f["hypothesis"])]
     for (outcome, horizon), sub in f.groupby(["outcome", "horizon_days"], sort=False):
         if sub["observed"].notna().sum() == 0:

@@ -9,7 +9,7 @@ style: a notebook, a static HTML export and a sanitising renderer all show the s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -59,6 +59,18 @@ def pct_interval(mean: Any, low: Any, high: Any) -> str:
     if is_missing(low) or is_missing(high):
         return pct(mean)
     return f"{pct(mean)} ({100 * float(low):.0f}–{pct(high)})"
+
+
+def observed_cell(row: Mapping[Any, Any]) -> str | None:
+    """Return ``observed: yes`` / ``observed: no`` for a window decided before as_of, else None."""
+    if row.get("status") != "observed":
+        return None
+    return "observed: yes" if row["p_mean"] == 1 else "observed: no"
+
+
+def forecast_cell(row: Mapping[Any, Any]) -> str:
+    """Return a forecast row as a cell: ``23% (12–38%)``, or :func:`observed_cell`'s text."""
+    return observed_cell(row) or pct_interval(row["p_mean"], row["p_low"], row["p_high"])
 
 
 def shorten(text: str, limit: int = 60) -> str:

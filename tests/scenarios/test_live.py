@@ -115,6 +115,7 @@ def test_rows_of_windows_with_an_event_before_as_of_say_observed(
         "(observed); an event within 60 days (observed)"
     ) in report
     assert "| steady | observed: no | observed: yes | observed: yes |" in report
+    assert "observed: no ≤30d, observed: yes ≤45d, observed: yes ≤60d" in repr(result)
     # the figure's base rate counts only the days from as_of on (50 days into each window)
     import matplotlib.pyplot as plt
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from followon._display import observed_cell
 from followon._io import atomic_folder
 from followon._lazy import lazy_placeholders_hidden
 from followon._version import __version__
@@ -94,9 +95,7 @@ def _verdict(d_elpd: float, dse: float) -> str:
 
 def _cell(r: Any) -> str:
     """Return a forecast row as a table cell: the probability and interval, or what was seen."""
-    if r.get("status") == "observed":
-        return "observed: yes" if r["p_mean"] == 1 else "observed: no"
-    return f"{_pct(r['p_mean'])} ({_pct(r['p_low'])}–{_pct(r['p_high'])})"
+    return observed_cell(r) or f"{_pct(r['p_mean'])} ({_pct(r['p_low'])}–{_pct(r['p_high'])})"
 
 
 def _when(result: ScenarioResult) -> str:

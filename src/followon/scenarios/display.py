@@ -15,10 +15,10 @@ import pandas as pd
 from followon._display import (
     MISSING,
     cell,
+    forecast_cell,
     html_card,
     html_table,
     is_missing,
-    pct_interval,
     shorten,
 )
 
@@ -69,8 +69,7 @@ def scenario_repr(result: Any) -> str:
         top = _headline(rows).sort_values("horizon_days")
         who = str(top["hypothesis"].iloc[0])
         cells = ", ".join(
-            f"{pct_interval(r['p_mean'], r['p_low'], r['p_high'])} ≤{int(r['horizon_days'])}d"
-            for r in top.to_dict("records")
+            f"{forecast_cell(r)} ≤{int(r['horizon_days'])}d" for r in top.to_dict("records")
         )
         parts.append(f"{outcome} ({who}): {cells}")
     return head + ("\n  " + shorten("; ".join(parts), 200) if parts else "")
@@ -82,9 +81,7 @@ def _forecast_tables(forecast: pd.DataFrame) -> list[str]:
     for outcome, rows in f.groupby("outcome", sort=False):
         horizons = sorted(int(h) for h in rows["horizon_days"].unique())
         cells = {
-            (str(r["hypothesis"]), int(r["horizon_days"])): pct_interval(
-                r["p_mean"], r["p_low"], r["p_high"]
-            )
+            (str(r["hypothesis"]), int(r["horizon_days"])): forecast_cell(r)
             for r in rows.to_dict("records")
         }
         order = list(dict.fromkeys(rows["hypothesis"].astype(str)))

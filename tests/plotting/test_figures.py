@@ -669,6 +669,12 @@ def test_at_a_glance_and_combined(result: fo.ScenarioResult) -> None:
     assert bars[0].get_width() == pytest.approx(float(f["p_mean"].iloc[0]))
     texts = [t.get_text() for t in a1.texts]
     assert "within 30 days" in texts and "within 60 days" in texts
+    row = f.iloc[0]
+    assert f"{100 * row.p_mean:.0f}% ({100 * row.p_low:.0f}%–{100 * row.p_high:.0f}%)" in texts
+    from followon.plotting.summary import _pct_interval
+
+    assert _pct_interval(0.95, 0.82, 0.999) == "95% (82% to >99%)"
+    assert _pct_interval(0.003, 0.0001, 0.02) == "<1% (<1% to 2%)"
     assert [t.get_text() for t in a1.get_yticklabels()][:3] == [
         "combined",
         "steady",
@@ -791,3 +797,16 @@ def test_timeline_marks_the_outcomes_a_row_contains() -> None:
     assert "ICBM launch" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert "any missile" not in [ln.get_label() for ln in ax.get_lines()]  # the whole row
     plt.close("all")
+
+
+def test_the_forest_plot_leaves_out_a_trends_spline_terms() -> None:
+    from followon.plotting.figures import shown_ratios
+
+    params = pd.DataFrame(
+        {
+            "outcome": ["o"] * 4 + ["p"],
+            "kind": ["hazard_ratio"] * 3 + ["baseline", "hazard_ratio"],
+            "parameter": ["trend[1]", "plenary_meeting[0-30]", "trend[2]", "rate", "x"],
+        }
+    )
+    assert shown_ratios(params, "o")["parameter"].tolist() == ["plenary_meeting[0-30]"]

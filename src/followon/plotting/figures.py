@@ -311,10 +311,12 @@ def plot_hazard_ratios(
     params = result.parameters
     outcomes = list(dict.fromkeys(params["outcome"]))
     outcome = pick(outcomes, outcome, "outcome")
-    hr = params[(params["outcome"] == outcome) & (params["kind"] == "hazard_ratio")]
+    every = params[(params["outcome"] == outcome) & (params["kind"] == "hazard_ratio")]
+    hr = shown_ratios(params, outcome)
     mark_quick(ax, result)
     if hr.empty:
-        ax.text(0.5, 0.5, "no covariates", ha="center", va="center", transform=ax.transAxes)
+        text = "only smooth-trend (spline) terms" if len(every) else "no covariates"
+        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
         return ax
     slots: list[tuple[str, Any]] = []  # ("header", hyp) or ("row", record)
     for hyp, g in hr.groupby("hypothesis", sort=False):
@@ -364,8 +366,19 @@ def plot_hazard_ratios(
     lo, hi = float(hr["low"].min()), float(hr["high"].max())
     log_ticks(ax.xaxis, min(lo, 1.0), max(hi, 1.0), set_limits=True)
     ax.axvline(1.0, color="0.4", linewidth=0.6)
-    ax.set_xlabel(f"hazard ratio, log scale\n(median, {ci_prob:.0%} interval)")
+    hidden = "\nsmooth-trend (spline) terms not shown" if len(hr) < len(every) else ""
+    ax.set_xlabel(f"hazard ratio, log scale\n(median, {ci_prob:.0%} interval){hidden}")
     return ax
+
+
+def shown_ratios(params: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """Return an outcome's hazard-ratio rows worth a forest plot: not a trend's spline terms.
+
+    ``trend[1]`` … are coefficients of a B-spline basis: each alone is no hazard ratio a
+    reader can interpret (the trend is their sum), so the forest plot leaves them out and says so.
+    """
+    hr = params[(params["outcome"] == outcome) & (params["kind"] == "hazard_ratio")]
+    return hr[~hr["parameter"].astype(str).str.startswith("trend[")]
 
 
 def _p_text(p: float) -> str:

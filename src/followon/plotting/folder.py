@@ -22,6 +22,7 @@ from followon.plotting.figures import (
     plot_forecast,
     plot_hazard,
     plot_hazard_ratios,
+    shown_ratios,
 )
 
 __all__ = ["FIGURE_JOBS_ENV", "figure_height_mm", "figure_jobs", "fork_safe", "save_figures"]
@@ -276,8 +277,7 @@ def figure_height_mm(result: Any, name: str, outcome: str) -> float:
         entries = lines + 1 + 2  # base rate, two bands
         return 52.0 + 3.6 * math.ceil(entries / 2)
     if name == "hazard_ratios":
-        p = result.parameters
-        hr = p[(p["outcome"] == outcome) & (p["kind"] == "hazard_ratio")]
+        hr = shown_ratios(result.parameters, outcome)
         return 24.0 + 7.0 * (len(hr) + hr["hypothesis"].nunique())
     comp = result.comparison[result.comparison["outcome"] == outcome]
     return 30.0 + 7.5 * int(comp["elpd"].notna().sum()) + 3.2 * int(comp["elpd"].isna().sum())

@@ -49,10 +49,18 @@ __all__ = [
 
 def _pct(p: float) -> str:
     if p > 0.995:
-        return "> 99%"
+        return ">99%"
     if p < 0.005:
-        return "< 1%"
+        return "<1%"
     return f"{100 * p:.0f}%"
+
+
+def _pct_interval(mean: float, low: float, high: float) -> str:
+    """``78% (70%–85%)``, as in the report; ``95% (82% to >99%)`` past 1% or 99%."""
+    lo, hi = _pct(low), _pct(high)
+    if lo[0] in "<>" or hi[0] in "<>":
+        return f"{_pct(mean)} ({lo} to {hi})"
+    return f"{_pct(mean)} ({lo}–{hi})"
 
 
 def plot_at_a_glance(
@@ -67,7 +75,8 @@ def plot_at_a_glance(
 
     One group per horizon ("within 30 days"), one bar per hypothesis (the combined forecast
     first, when there is one) to its posterior mean, a black 90% interval over it and the
-    number in words ("78% (70–85%)"); the base rate as a dotted tick on each group.
+    number in words ("78% (70%–85%)", "95% (82% to >99%)"); the base rate as a dotted tick on
+    each group.
     """
     if ax is None:
         _, ax = plt.subplots()
@@ -90,7 +99,7 @@ def plot_at_a_glance(
             ax.barh(y, r.p_mean, height=0.7, color=st.color, alpha=0.4 if hyp == COMBINED else 0.5)
             ax.plot([r.p_low, r.p_high], [y, y], color="black", linewidth=0.9)
             ax.annotate(
-                f"{_pct(r.p_mean)} ({_pct(r.p_low)}–{_pct(r.p_high)})",
+                _pct_interval(r.p_mean, r.p_low, r.p_high),
                 (max(r.p_high, r.p_mean), y),
                 xytext=(3, 0),
                 textcoords="offset points",

@@ -810,3 +810,15 @@ def test_the_forest_plot_leaves_out_a_trends_spline_terms() -> None:
         }
     )
     assert shown_ratios(params, "o")["parameter"].tolist() == ["plenary_meeting[0-30]"]
+
+
+def test_summit_labels_name_the_counterpart_by_family_name() -> None:
+    from followon.plotting.timeline import _summit_label
+
+    def label(text: str, long: bool = True) -> str:
+        return _summit_label({"label": text, "date": "2025-10-09"}, long)
+
+    assert label("Kim Jong Un – Vladimir Putin", long=False) == "Putin 9 Oct"
+    assert label("Kim Jong Un – Xi Jinping (Beijing)") == "Xi Oct 2025"
+    # a family name that reads as an English word is spelt out
+    assert label("Kim Jong Un – To Lam, Pyongyang") == "To Lam Oct 2025"

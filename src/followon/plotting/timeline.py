@@ -107,6 +107,7 @@ def _short_label(row: Any) -> str:
 
 
 _FAMILY_FIRST = {"Xi", "Hu", "Moon", "Yoon", "Lee", "Kim", "To", "Nguyen"}
+_WHOLE_NAME = {"To"}  # a family name that reads as an English word: "To Lam", not "To Oct 2025"
 _SUMMIT_TEXT = "#00664A"  # Okabe–Ito green, darkened to read as text
 
 
@@ -117,6 +118,8 @@ def _summit_label(row: Any, long: bool) -> str:
     words = re.sub(r"\(.*?\)", "", label.split("–")[-1].split(",")[0]).split()
     # family name: last for most, first for Chinese, Korean and Vietnamese names
     who = (words[0] if words[0] in _FAMILY_FIRST else words[-1]) if words else "summit"
+    if who in _WHOLE_NAME:
+        who = " ".join(words)
     day = pd.Timestamp(row["date"])
     return f"{who} {day:%b %Y}" if long else f"{who} {day.day} {day:%b}"
 

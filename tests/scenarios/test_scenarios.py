@@ -532,7 +532,8 @@ def _answer_of(weights: list[float], d_elpd: list[float], dse: list[float]) -> s
     )  # fmt: skip
     comparison = pd.DataFrame(
         {"outcome": "launch", "hypothesis": names, "weight": weights, "d_elpd": d_elpd,
-         "dse": dse, "weight_low": 0.0, "weight_high": 1.0, "weights": "stacking"}
+         "dse": dse, "weight_low": 0.0, "weight_high": 1.0, "weights": "stacking",
+         "method": "lfo", "blocks": "2023-07-08, 2024-01-04"}
     )  # fmt: skip
     return "\n".join(_answer(SimpleNamespace(forecast=forecast, comparison=comparison)))
 
@@ -549,7 +550,8 @@ def test_answer_cautions_when_the_weights_pick_one_of_hypotheses_not_told_apart(
     assert (
         "**Caution (launch).** The weights give a 1.00, but the comparison cannot tell it from b "
         "(elpd differences under 4 or within 2 standard errors): this answer is one hypothesis' "
-        "forecast, and its interval leaves out the doubt about which hypothesis is right. Those "
+        "forecast, chosen on 2 held-out blocks, and its interval leaves out the doubt about "
+        "which hypothesis is right. Those "
         "hypotheses forecast 50%–60% within 30 days; 70%–80% within 60 days (posterior means). "
         "`compare: {weights: pseudo-bma+}` mixes them by weights averaged over that doubt."
     ) in text

@@ -228,11 +228,14 @@ def _one_hypothesis_caution(result: ScenarioResult, outcome: str, comp: pd.DataF
         f"{_pct(g['p_mean'].min())}–{_pct(g['p_mean'].max())} within {h} days"
         for h, g in rows.groupby("horizon_days")
     )
+    starts = str(top.get("blocks") or "")
+    n_blocks = len(starts.split(",")) if top.get("method") == "lfo" and starts else 0
+    chosen = f", chosen on {n_blocks} held-out blocks," if 0 < n_blocks <= 4 else ""
     return [
         f"**Caution ({outcome}).** The weights give {top['hypothesis']} {top['weight']:.2f}, "
         f"but the comparison cannot tell it from {', '.join(close)} (elpd differences under 4 "
-        "or within 2 standard errors): this answer is one hypothesis' forecast, and its "
-        "interval leaves out the doubt about which hypothesis is right. Those hypotheses "
+        f"or within 2 standard errors): this answer is one hypothesis' forecast{chosen} and "
+        "its interval leaves out the doubt about which hypothesis is right. Those hypotheses "
         f"forecast {spread} (posterior means). `compare: {{weights: pseudo-bma+}}` mixes them "
         "by weights averaged over that doubt.",
         "",

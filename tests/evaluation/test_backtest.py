@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -334,8 +335,61 @@ def test_combined_interval_is_the_mixture_of_the_members_spread() -> None:
         }
         for hyp, mean in (("low", 0.2), ("high", 0.8))
     ]
-    out = combined_forecasts(pd.DataFrame(rows), ["low", "high"]).iloc[0]
+    # a joint question's "any" outcome has point forecasts only (no _q): it keeps no interval,
+    # and must not take the other outcome's away
+    any_rows = [{**r, "outcome": "any: launch, test", "_q": None} for r in rows]
+    both = combined_forecasts(pd.DataFrame(rows + any_rows), ["low", "high"])
+    assert both.set_index("outcome")["p_low"].isna().to_dict() == {
+        "launch": False,
+        "any: launch, test": True,
+    }
+    out = both.iloc[0]
     assert out["p_mean"] == pytest.approx(0.5)  # equal weights: nothing has resolved
     # a 50/50 mixture of U(0.15, 0.25) and U(0.75, 0.85): 5% and 95% quantiles 0.16 and 0.84
     assert out["p_low"] == pytest.approx(0.16, abs=2e-3)
     assert out["p_high"] == pytest.approx(0.84, abs=2e-3)
+
+
+def test_a_window_open_at_the_data_end_is_censored_even_with_an_event() -> None:
+    from followon.scenarios.backtest import resolve
+
+    counts = pd.Series([1], index=pd.to_datetime(["2020-01-05"]))
+    t0, until = pd.Timestamp("2020-01-01"), pd.Timestamp("2020-01-20")
+    assert resolve(counts, t0, 10, until) == 1.0  # days 2 … 11 Jan: closed, with the event
+    later = t0 + pd.Timedelta(days=10)
+    assert resolve(counts, later, 9, until) == 0.0  # days 12 … 20 Jan: closes on `until`, quiet
+    assert math.isnan(resolve(counts, later, 10, until))  # … 21 Jan: open, quiet so far
+    # open at the data end with an event already in it: still unknown for the score
+    assert resolve(counts, t0, 19, until) == 1.0  # days 2 … 20 Jan: closed
+    assert math.isnan(resolve(counts, t0, 20, until))  # days 2 … 21 Jan: open
+    assert math.isnan(resolve(counts, t0, 30, until))
+
+
+def test_ml_baseline_without_events_is_zero_and_failures_say_where(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib
+    from types import SimpleNamespace
+
+    from followon.errors import ModelError
+
+    bt = importlib.import_module("followon.scenarios.backtest")  # the module, not the function
+
+    # before an outcome's first event (balloon rounds before May 2024) the ML rate is 0: P = 0,
+    # where the flat-prior mode has no finite value
+    empty = pd.DataFrame({"x": [0.0, 1.0], "events": [0, 0], "exposure": [300.0, 20.0]})
+    table = SimpleNamespace(collapsed=lambda: empty, covariate_names=["x"])
+    design = pd.DataFrame({"x": np.zeros(30)})
+    assert bt._ml_p(table, design, [10, 30]).tolist() == [0.0, 0.0]
+
+    def fail(job: object, origins: object, where: list[str]) -> list[dict[str, object]]:
+        where[:] = ["origin 2023-01-01", "outcome 'balloon_round'", "hypothesis 'plenum'"]
+        raise ModelError("no finite mode.")
+
+    monkeypatch.setattr(bt, "_run_origins", fail)
+    with pytest.raises(ModelError) as err:
+        bt._run_chunk(None, [])  # type: ignore[arg-type]
+    assert str(err.value) == (
+        "backtest at origin 2023-01-01, outcome 'balloon_round', hypothesis 'plenum': "
+        "no finite mode."
+    )

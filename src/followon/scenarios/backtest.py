@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from followon._lazy import jax_loaded
-from followon.errors import ConvergenceWarning, ScenarioError
+from followon.errors import ConvergenceWarning, ModelError, ScenarioError
 from followon.evaluation.scores import BACKTEST_COLUMNS, score_table
 from followon.evaluation.skill import skill_table
 from followon.exposure import ExposureTable, Outcome, Spans, Trend, build_exposure
@@ -162,8 +162,10 @@ def backtest_origins(
 ) -> pd.DataFrame:
     """Return the origins a backtest stands on: ``origin_date, trigger`` (event id or "").
 
-    ``start`` defaults to a year after the scenario's ``data.start`` (a year of training data),
-    ``end`` to the last day any outcome is observed.
+    ``start`` defaults to a year after the scenario's ``data.start`` (a year of training data).
+    ``end`` ends the ``every_days`` grid (default: the last event day); :func:`backtest` passes
+    the day after the earliest outcome ``observed_until``, so that every outcome is observed
+    up to each origin.
     """
     first = pd.Timestamp(str(scenario.data.start)) + pd.Timedelta(days=MIN_TRAINING_DAYS)
     lo = pd.Timestamp(start) if start is not None else first
@@ -277,6 +279,8 @@ def rate_probability(events: float, exposure: float, horizons: Sequence[int]) ->
 
 def _ml_p(model_table: ExposureTable, design: pd.DataFrame, horizons: Sequence[int]) -> np.ndarray:
     c = model_table.collapsed()
+    if not c["events"].sum():  # no event before the origin: the ML rate is 0, so is P
+        return np.zeros(len(horizons))
     names = model_table.covariate_names
     k = len(names)
     mode = poisson_mode(
@@ -294,7 +298,20 @@ def _ml_p(model_table: ExposureTable, design: pd.DataFrame, horizons: Sequence[i
 
 
 def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[str, Any]]:
-    """Fit and forecast every hypothesis at each origin of the chunk (runs in a worker)."""
+    """Fit and forecast every hypothesis at each origin of the chunk (runs in a worker).
+
+    A fit that fails says where: the origin, the outcome and the hypothesis.
+    """
+    where: list[str] = []
+    try:
+        return _run_origins(job, origins, where)
+    except ModelError as exc:
+        raise ModelError(f"backtest at {', '.join(where)}: {exc}") from None
+
+
+def _run_origins(
+    job: _Job, origins: list[tuple[pd.Timestamp, str]], where: list[str]
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     models: dict[tuple[str, str], Any] = {}  # one per hypothesis: refits reuse it
     counts = {o.id: o.daily_counts(job.events) for o in job.outcomes}
@@ -304,6 +321,11 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
             here: list[dict[str, Any]] = []
             first: ExposureTable | None = None
             for h in job.hypotheses:
+                where[:] = [
+                    f"origin {origin:%Y-%m-%d}",
+                    f"outcome '{outcome.id}'",
+                    f"hypothesis '{h.id}'",
+                ]
                 key = (outcome.id, h.id)
                 full = job.tables[key]
                 table = (
@@ -357,13 +379,27 @@ def _run_chunk(job: _Job, origins: list[tuple[pd.Timestamp, str]]) -> list[dict[
                 )
                 here += _point_rows(origin, trigger, "recent_rate", outcome.id, job.horizons, p)
             observed = {
-                h_days: observed_within(counts[outcome.id], t0, h_days, first.observed_until)
+                h_days: resolve(counts[outcome.id], t0, h_days, first.observed_until)
                 for h_days in job.horizons
             }
             for r in here:
                 r["observed"] = observed[r["horizon_days"]]
             rows += here
     return rows
+
+
+def resolve(
+    counts: pd.Series, t0: pd.Timestamp, horizon_days: int, observed_until: pd.Timestamp
+) -> float:
+    """Resolve a backtest forecast: 1 / 0 once its window (days t0 + 1 … t0 + H) has closed.
+
+    A window still open at ``observed_until`` is censored (NaN) even when it already holds an
+    event (:func:`~followon.exposure.outcomes.observed_within` would say 1): scoring those and
+    leaving out the quiet ones would score the last origins only when something happened.
+    """
+    if t0 + pd.Timedelta(days=horizon_days) > observed_until:
+        return float("nan")
+    return observed_within(counts, t0, horizon_days, observed_until)
 
 
 def _rebuilt_covariates(full: ExposureTable, origin: pd.Timestamp) -> list[Any]:

@@ -44,9 +44,10 @@ def combined_forecasts(
     """
     rows: list[dict[str, Any]] = []
     part = forecasts[forecasts["hypothesis"].isin(members)]
-    spread = "_q" in part.columns and part["_q"].notna().all()
     for (outcome, horizon_key), grp in part.groupby(["outcome", "horizon_days"], sort=False):
         horizon = int(str(horizon_key))
+        # per outcome: the joint question's "any" rows have no quantiles, the others do
+        spread = "_q" in grp.columns and grp["_q"].notna().all()
         p = grp.pivot_table(index="origin_date", columns="hypothesis", values="p_mean")
         p = p.reindex(columns=list(members)).dropna()
         observed = grp.groupby("origin_date")["observed"].first().reindex(p.index)

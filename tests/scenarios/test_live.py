@@ -80,6 +80,21 @@ def test_live_update_is_the_hazard_of_the_remaining_days(
         assert row["p_mean"] == pytest.approx(1 - _gamma_survival(model, remaining), rel=1e-12)
         low, high = weighted_quantile(p, np.ones_like(p), (0.05, 0.95))
         assert (row["p_low"], row["p_high"]) == pytest.approx((low, high), rel=1e-12)
+    # the plenum model: the remaining days 41 … H after the trigger all fall in its 31–90-day
+    # cell, so P = 1 − (b / (b + n))^a with that cell's exact Gamma(a, b) posterior
+    plenum = result.models[("launch", "plenum")]
+    assert plenum.table_.covariate_names == ["plenary_meeting[0-30]", "plenary_meeting[31-90]"]
+    gamma = plenum.posterior_gamma_
+    assert gamma is not None
+    a, b = gamma["shape"][2], gamma["rate"][2]
+    for h, remaining in ((60, 20), (90, 50)):
+        expected = 1 - (b / (b + remaining)) ** a
+        assert f.loc[("plenum", h), "p_mean"] == pytest.approx(expected, rel=1e-12)
+    # combined mixes the members' live forecasts by the run's weights
+    w = result.comparison.set_index("hypothesis")["weight"]
+    for h in (60, 90):
+        mixed = sum(w[m] * f.loc[(m, h), "p_mean"] for m in ("steady", "plenum"))
+        assert f.loc[("combined", h), "p_mean"] == pytest.approx(mixed, rel=1e-12)
     # the 30-day window closed quietly before as_of: known, p = 0, for every hypothesis
     closed = result.forecast[result.forecast["horizon_days"] == 30]
     assert set(closed["hypothesis"]) == {"steady", "plenum", "combined"}
